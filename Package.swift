@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Nightshift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "status-collect", targets: ["status-collect"]),
+        .executable(name: "nightshift", targets: ["nightshift"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+    ],
+    targets: [
+        // C shims: one system library each, found through pkg-config.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Thin safe wrappers: no C pointer leaves these modules.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Web", dependencies: ["CCurl", "CLibXML2"]),
+
+        // The shared core every command stands on.
+        .target(
+            name: "NightshiftCore",
+            dependencies: [
+                "Postgres",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Migrations")]
+        ),
+
+        // One module per job's domain logic.
+        .target(name: "StatusCollection", dependencies: ["NightshiftCore", "Postgres", "Web"],
+                resources: [.copy("Sites")]),
+
+        // The operator's tool: migrate, check, runs, failures, crontab.
+        .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
+
+        // Executables: main.swift only.
+        .executableTarget(name: "status-collect", dependencies: [
+            "StatusCollection", "NightshiftCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "nightshift", dependencies: [
+            "NightshiftCore", "OperatorTools",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres"], path: "Tests/Support",
+                exclude: ["fixture_server.py"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "TestSupport"]),
+        .testTarget(name: "NightshiftCoreTests", dependencies: ["NightshiftCore", "TestSupport"]),
+        .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "TestSupport"]),
+        .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

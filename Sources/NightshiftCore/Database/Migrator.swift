@@ -1,0 +1,63 @@
+import Foundation
+import Postgres
+
+/// Applies the numbered SQL files in `Migrations/` in order, each in its own transaction, and
+/// records them in `schema_migrations`. Safe to run twice or from two hosts at once.
+public struct Migrator {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let sql: String
+    }
+
+    public let migrations: [Migration]
+
+    public init(migrations: [Migration] = Migrator.bundled()) {
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    public static func bundled() -> [Migration] {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil),
+              let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        return files.filter { $0.hasSuffix(".sql") }.compactMap { file in
+            guard let version = Int(file.prefix(while: \.isNumber)),
+                  let sql = try? String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
+            else { return nil }
+            return Migration(version: version, name: String(file.dropLast(4)), sql: sql)
+        }
+    }
+
+    /// Applies what is pending; returns the names applied (empty when the schema was current).
+    @discardableResult
+    public func migrate(_ db: Connection) throws -> [String] {
+        let key = Database.lockKey("nightshift.migrate")
+        try db.advisoryLock(key)  // a second migrator waits, then finds nothing to do
+        defer { _ = try? db.advisoryUnlock(key) }
+        try db.execute(script: """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+            """)
+        let applied = try appliedVersions(db)
+        var done = [String]()
+        for migration in migrations where !applied.contains(migration.version) {
+            try db.transaction {
+                try db.execute(script: migration.sql)
+                try db.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                             [migration.version, migration.name])
+            }
+            done.append(migration.name)
+        }
+        return done
+    }
+
+    /// Names of migrations not yet applied (all of them when the table is missing).
+    public func pending(_ db: Connection) throws -> [String] {
+        let exists = try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first!.bool("present")
+        let applied = exists ? try appliedVersions(db) : []
+        return migrations.filter { !applied.contains($0.version) }.map(\.name)
+    }
+
+    private func appliedVersions(_ db: Connection) throws -> Set<Int> {
+        Set(try db.query("SELECT version FROM schema_migrations").rows.map { try $0.int("version") })
+    }
+}

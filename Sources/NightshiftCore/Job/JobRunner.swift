@@ -1,0 +1,139 @@
+import Foundation
+import Postgres
+
+/// The life cycle shared by every command (ARCHITECTURE.md, "One job, one shape"):
+/// config → logs → connection → lock → ledger → the job's work → ledger → exit code.
+public struct JobRunner {
+    public var clock: Clock
+    public var environment: [String: String]?
+
+    public init(clock: Clock = SystemClock(), environment: [String: String]? = nil) {
+        self.clock = clock
+        self.environment = environment
+    }
+
+    /// Runs `job` and returns the process exit code. Never throws: every failure becomes a code.
+    public func run<J: Job>(_ job: J, options: RunOptions, arguments: [String]) async -> ExitStatus {
+        var job = job
+        let console = Console(mode: options.consoleMode)
+        let settings: CoreSettings
+        do {
+            let config = try await ConfigValues.load(filePath: options.configPath, environment: environment)
+            settings = try CoreSettings.load(from: config)
+            Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
+            try job.configure(config, core: settings)
+        } catch let error as UsageError {
+            Console.writeStderr("\(job.name): \(error)")
+            return .usage
+        } catch {
+            Console.writeStderr(Secrets.shared.scrub("\(job.name): \(error)"))
+            return .configuration
+        }
+        let logger = Logger(job: job.name, settings: settings, console: console)
+        do {
+            try logger.checkWritable()
+        } catch {
+            Console.writeStderr("\(job.name): configuration error: log.dir (LOG_DIR=\(settings.logDirectory)): \(error)")
+            return .configuration
+        }
+        return execute(job, settings: settings, logger: logger, console: console, arguments: arguments)
+    }
+
+    private func execute<J: Job>(_ job: J, settings: CoreSettings, logger: Logger, console: Console,
+                                 arguments: [String]) -> ExitStatus {
+        let db: Connection
+        do {
+            db = try Database.connect(settings.databaseURL, policy: settings.databaseRetry,
+                                      applicationName: job.name, logger: logger)
+        } catch let failure as RetryExhausted {
+            logger.error("cannot connect to the database", ["attempts": .int(failure.attempts)], error: failure.underlying)
+            let auth = (failure.underlying as? PostgresError)?.isAuthenticationFailure ?? false
+            console.failureSummary("\(job.name): database \(auth ? "rejected the credentials" : "unreachable"): \(failure)")
+            return auth ? .configuration : .temporaryFailure
+        } catch {
+            console.failureSummary("\(job.name): \(error)")
+            return .failed
+        }
+        defer { db.close() }
+
+        if job.isDryRun {
+            let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: nil)
+            do {
+                let summary = try job.run(context)
+                return summary.itemsFailed == 0 ? .succeeded : .partial
+            } catch {
+                console.failureSummary("\(job.name) (dry run) failed: \(error)")
+                return .failed
+            }
+        }
+        return executeWithLedger(job, db: db, settings: settings, logger: logger, console: console, arguments: arguments)
+    }
+
+    private func executeWithLedger<J: Job>(_ job: J, db: Connection, settings: CoreSettings, logger: Logger,
+                                           console: Console, arguments: [String]) -> ExitStatus {
+        let ledger = RunLedger(db: db, job: job.name)
+        let runID: Int64
+        do {
+            // Session-level lock: a killed process's session ends and the lock goes with it.
+            guard try db.tryAdvisoryLock(Database.lockKey("nightshift.job.\(job.name)")) else {
+                try ledger.recordSkipped(arguments: arguments, reason: "another run of \(job.name) holds the lock")
+                logger.info("skipped: another run holds the lock")
+                return .succeeded
+            }
+            runID = try ledger.start(arguments: arguments)
+            logger.runID = runID
+            let abandoned = try ledger.markAbandoned(except: runID)
+            if abandoned > 0 { logger.warning("marked earlier unfinished runs abandoned", ["count": .int(abandoned)]) }
+        } catch {
+            logger.error("cannot start the run ledger", error: error)
+            console.failureSummary("\(job.name): cannot start the run: \(error)")
+            return isTransient(error) ? .temporaryFailure : .failed
+        }
+
+        let started = DispatchTime.now()
+        logger.jobEvent("run started", ["arguments": .string(arguments.joined(separator: " "))])
+        let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID)
+        var summary: JobSummary
+        var errorText: String?
+        var exit: ExitStatus
+        do {
+            summary = try job.run(context)
+            exit = summary.status == .succeeded ? .succeeded : (summary.status == .partial ? .partial : .failed)
+            if summary.itemsFailed > 0 {
+                errorText = "\(summary.itemsFailed) item(s) failed: " + summary.failedItems.prefix(5).joined(separator: "; ")
+            }
+        } catch {
+            summary = JobSummary(message: "failed")
+            errorText = "\(error)"
+            exit = isTransient(error) ? .temporaryFailure : .failed
+            logger.error("run failed", error: error)
+        }
+        let status: RunLedger.Status = exit == .succeeded ? .succeeded : (exit == .partial ? .partial : .failed)
+        let duration = Int(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+        do {
+            try ledger.finish(runID, status: status, itemsOK: summary.itemsOK, itemsFailed: summary.itemsFailed,
+                              error: errorText, metadata: summary.metadata)
+        } catch {
+            logger.error("cannot finish the run ledger", error: error)
+        }
+        var metadata = summary.metadata
+        metadata["status"] = .string(status.rawValue)
+        metadata["items_ok"] = .int(summary.itemsOK)
+        metadata["items_failed"] = .int(summary.itemsFailed)
+        logger.jobEvent("run finished", metadata, durationMS: duration)
+        if exit != .succeeded {
+            var text = "\(job.name): run \(runID) \(status.rawValue)"
+            if !summary.message.isEmpty { text += ": \(summary.message)" }
+            if let errorText { text += "\n  " + errorText }
+            console.failureSummary(text)
+        } else if console.showsProgress, !summary.message.isEmpty {
+            Console.writeStderr("\(job.name): \(summary.message)")
+        }
+        return exit
+    }
+
+    private func isTransient(_ error: Error) -> Bool {
+        if let failure = error as? RetryExhausted { return isTransient(failure.underlying) }
+        return (error as? PostgresError)?.isTransient ?? false
+    }
+}

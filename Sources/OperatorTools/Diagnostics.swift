@@ -1,0 +1,15 @@
+import Foundation
+import NightshiftCore
+
+/// `nightshift log-probe`: writes lines through the suite's logger, to check a log directory's
+/// setup and (in tests) that concurrent writers never lose or tear lines.
+public enum Diagnostics {
+    public static func writeLogLines(session: OperatorSession, count: Int, tag: String, padding: Int) throws {
+        let logger = Logger(job: "nightshift", settings: session.settings, console: Console(mode: .quiet))
+        try logger.checkWritable()
+        let filler = String(repeating: "x", count: padding)
+        for sequence in 0..<count {
+            logger.log(.warning, "log probe", ["tag": .string(tag), "seq": .int(sequence), "fill": .string(filler)])
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// A business due for collection in this slot.
+public struct DueBusiness: Sendable {
+    public let id: Int
+    public let name: String
+    public let site: String
+    public let listingURL: String
+    /// Casts seen in its last successful sample (for the empty-listing rule); nil if none yet.
+    public let previousCasts: Int?
+}
+
+/// Which slot a run belongs to and which businesses it must collect.
+public enum CollectionPlan {
+    /// The start of the `intervalMinutes` interval containing `date` (intervals divide the day,
+    /// counted from the Unix epoch, so they fall on :00/:30 in every whole- or half-hour zone).
+    public static func slot(for date: Date, intervalMinutes: Int) -> Date {
+        let width = Double(intervalMinutes * 60)
+        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 / width).rounded(.down) * width)
+    }
+
+    /// Active businesses open at `slot` (opening hours widened by `bufferMinutes` on both sides,
+    /// both edges included; hours may cross midnight; each in its own time zone) that have no
+    /// successful sample in `slot` yet. `force` ignores the hours.
+    public static func dueBusinesses(_ db: Connection, slot: Date, bufferMinutes: Int, force: Bool,
+                                     onlyIDs: [Int]) throws -> [DueBusiness] {
+        let rows = try db.query("""
+            SELECT b.id, b.name, b.site, b.listing_url,
+                   (SELECT sc.casts_seen FROM status_collection sc
+                     WHERE sc.business_id = b.id AND sc.ok ORDER BY sc.slot DESC LIMIT 1) AS previous_casts
+              FROM business b
+             WHERE b.active
+               AND (cardinality($3::int8[]) = 0 OR b.id = ANY ($3::int8[]))
+               AND ($4::bool OR EXISTS (
+                    SELECT 1
+                      FROM generate_series(-1, 0) AS k(day_offset)
+                     CROSS JOIN LATERAL (
+                           SELECT (($1::timestamptz AT TIME ZONE b.time_zone)::date + k.day_offset) AS local_day) d
+                     CROSS JOIN LATERAL (
+                           SELECT (d.local_day + b.open_time) AT TIME ZONE b.time_zone AS opens,
+                                  (d.local_day + b.close_time
+                                     + CASE WHEN b.close_time <= b.open_time THEN interval '1 day' ELSE interval '0' END)
+                                    AT TIME ZONE b.time_zone AS closes) w
+                     WHERE $1::timestamptz BETWEEN w.opens - make_interval(mins => $2::int)
+                                               AND w.closes + make_interval(mins => $2::int)))
+               AND NOT EXISTS (SELECT 1 FROM status_collection sc
+                                WHERE sc.business_id = b.id AND sc.slot = $1::timestamptz AND sc.ok)
+             ORDER BY b.id
+            """, [slot, bufferMinutes, onlyIDs, force])
+        return try rows.rows.map {
+            DueBusiness(id: try $0.int("id"), name: try $0.string("name"), site: try $0.string("site"),
+                        listingURL: try $0.string("listing_url"), previousCasts: try $0.optionalInt("previous_casts"))
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// `status-collect`: one status sample per cast of every business open in this slot.
+public struct StatusCollectionJob: Job {
+    public struct Options: Sendable {
+        public var force = false
+        public var businessIDs: [Int] = []
+        public var dryRun = false
+        public var now: String?
+        public init() {}
+    }
+
+    public let name = "status-collect"
+    public var options: Options
+    public var isDryRun: Bool { options.dryRun }
+    var settings: StatusCollectionSettings!
+    var sites: SiteRegistry!
+    var fixedNow: Date?
+
+    public init(options: Options) { self.options = options }
+
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+        settings = try StatusCollectionSettings.load(config, core: core)
+        do {
+            sites = try SiteRegistry(directory: settings.sitesDirectory)
+        } catch let error as SiteDefinitionError {
+            throw ConfigurationError(key: "status_collection.sites_dir", source: config.source(of: "status_collection.sites_dir"),
+                                     expected: "valid site definitions; \(error)")
+        }
+        if let text = options.now {
+            guard let date = TimestampArgument.parse(text, timeZone: core.timeZone) else {
+                throw UsageError("--now \(text): expected an ISO 8601 time such as 2026-11-23T21:00:00+09:00 or 2026-11-23T21:00")
+            }
+            fixedNow = date
+        }
+    }
+
+    public func run(_ context: JobContext) throws -> JobSummary {
+        let now = fixedNow ?? context.clock.now
+        let slot = CollectionPlan.slot(for: now, intervalMinutes: settings.intervalMinutes)
+        let due = try CollectionPlan.dueBusinesses(context.db, slot: slot, bufferMinutes: settings.bufferMinutes,
+                                                   force: options.force, onlyIDs: options.businessIDs)
+        context.logger.info("collecting", ["slot": .string(PostgresTimestamp.format(slot)), "businesses": .int(due.count)])
+        var summary = JobSummary(metadata: ["slot": .string(PostgresTimestamp.format(slot))])
+        var casts = 0, unknown = 0, withoutID = 0
+        let store = context.runID.map { StatusStore(db: context.db, runID: $0) }
+        let collector = PageCollector(sites: sites, settings: settings, logger: context.logger)
+        try collector.collect(due) { listing in
+            let business = listing.business
+            var outcome = listing.outcome
+            if case .success(let found, _, _) = outcome, found.isEmpty, let previous = business.previousCasts, previous > 0 {
+                outcome = .failure(error: "empty listing: no casts on the page, but the previous sample had \(previous)",
+                                   attempts: 1)
+            }
+            switch outcome {
+            case .success(let found, let pages, let noID):
+                casts += found.count
+                withoutID += noID
+                let unknownHere = found.filter { $0.status == .unknown }
+                unknown += unknownHere.count
+                if !unknownHere.isEmpty {
+                    context.logger.warning("unknown status texts stored raw", [
+                        "business_id": .int(business.id),
+                        "texts": .string(Set(unknownHere.map(\.rawStatus)).sorted().joined(separator: " | "))])
+                }
+                if let store {
+                    try store.saveSuccess(business: business, slot: slot, collectedAt: now, casts: found, pages: pages,
+                                          httpStatus: listing.httpStatus ?? 200, durationMS: listing.durationMS,
+                                          failures: context.failures)
+                } else {
+                    DryRunReport.print(business: business, slot: slot, casts: found)
+                }
+                summary.itemsOK += 1
+                context.logger.debug("collected", ["business_id": .int(business.id), "casts": .int(found.count),
+                                                   "pages": .int(pages)])
+            case .failure(let error, let attempts):
+                summary.itemsFailed += 1
+                summary.failedItems.append("business \(business.id) (\(business.name)): \(error)")
+                context.logger.error("collection failed", ["business_id": .int(business.id), "url": .string(business.listingURL),
+                                                           "attempts": .int(attempts)], error: CollectionFailure(message: error))
+                try store?.saveFailure(business: business, slot: slot, collectedAt: now, error: error,
+                                       httpStatus: listing.httpStatus, attempts: attempts,
+                                       durationMS: listing.durationMS, failures: context.failures)
+                if store == nil { DryRunReport.printFailure(business: business, error: error) }
+            }
+        }
+        summary.metadata["businesses_due"] = .int(due.count)
+        summary.metadata["casts"] = .int(casts)
+        summary.metadata["unknown_statuses"] = .int(unknown)
+        summary.metadata["casts_without_id"] = .int(withoutID)
+        summary.message = "slot \(PostgresTimestamp.format(slot)): \(summary.itemsOK) of \(due.count) businesses collected, "
+            + "\(casts) casts, \(unknown) unknown statuses"
+        return summary
+    }
+}
+
+struct CollectionFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// What `--dry-run` prints instead of writing: one block per business on stdout.
+enum DryRunReport {
+    static func print(business: DueBusiness, slot: Date, casts: [ParsedCast]) {
+        var lines = ["business \(business.id) \(business.name) [\(business.site)] slot \(PostgresTimestamp.format(slot)): \(casts.count) casts"]
+        for cast in casts {
+            lines.append("  \(cast.siteCastID)\t\(cast.name)\t\(cast.status.rawValue)\t\(cast.rawStatus)")
+        }
+        Swift.print(lines.joined(separator: "\n"))
+    }
+
+    static func printFailure(business: DueBusiness, error: String) {
+        Swift.print("business \(business.id) \(business.name) [\(business.site)]: FAILED: \(error)")
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import NightshiftCore
+import OperatorTools
+
+struct Nightshift: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nightshift",
+        abstract: "The operator's tool for the Nightshift batch suite.",
+        discussion: "Exit codes: 0 ok, 2 failed check, 64 usage, 75 database unreachable, 78 configuration.",
+        subcommands: [Migrate.self, Check.self, Runs.self, Failures.self, Crontab.self, LogProbe.self])
+}
+
+/// Runs `body` with the suite's exit codes for operator failures.
+func operate(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let failure as OperatorSession.Failure {
+        Console.writeStderr(failure.message)
+        throw ExitCode(failure.status.rawValue)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations (safe to repeat, and from two hosts).")
+    @OptionGroup var run: RunOptions
+
+    func run() async throws {
+        try await operate {
+            let session = try await OperatorSession.open(configPath: run.configPath)
+            let db = try session.connect()
+            let applied = try Migrator().migrate(db)
+            if Console(mode: run.consoleMode).showsProgress {
+                print(applied.isEmpty ? "schema is current" : "applied: " + applied.joined(separator: ", "))
+            }
+        }
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check config, logs, database, schema and site definitions.")
+    @OptionGroup var run: RunOptions
+
+    func run() async throws {
+        try await operate {
+            let session: OperatorSession
+            do { session = try await OperatorSession.open(configPath: run.configPath) } catch let failure as OperatorSession.Failure {
+                print("FAIL  config: \(failure.message)")
+                throw ExitCode(ExitStatus.configuration.rawValue)
+            }
+            let items = HealthCheck.run(session: session)
+            for item in items { print("\(item.ok ? "ok  " : "FAIL")  \(item.name): \(item.detail)") }
+            if items.contains(where: { !$0.ok }) { throw ExitCode(ExitStatus.failed.rawValue) }
+        }
+    }
+}
+
+struct Runs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Recent runs from the ledger.")
+    @OptionGroup var run: RunOptions
+    @Option(help: "Only this job.") var job: String?
+    @Option(help: "Only this status (running, succeeded, partial, failed, skipped, abandoned).") var status: String?
+    @Option(help: "How many rows.") var limit = 20
+    @Flag(help: "JSON output.") var json = false
+
+    func run() async throws {
+        try await operate {
+            let session = try await OperatorSession.open(configPath: run.configPath)
+            let rows = try LedgerReport.runs(try session.connect(), job: job, status: status, limit: limit)
+            let columns = ["id", "job", "status", "started_at", "finished_at", "duration_ms", "items_ok", "items_failed", "host", "pid", "error"]
+            print(json ? LedgerReport.json(rows, columns: columns, numeric: ["id", "duration_ms", "items_ok", "items_failed", "pid"])
+                       : LedgerReport.text(rows, columns: columns))
+        }
+    }
+}
+
+struct Failures: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Open dead-letter items: what failed and has not succeeded since.")
+    @OptionGroup var run: RunOptions
+    @Option(help: "Only this job.") var job: String?
+    @Flag(help: "Include resolved items.") var all = false
+    @Option(help: "How many rows.") var limit = 50
+    @Flag(help: "JSON output.") var json = false
+
+    func run() async throws {
+        try await operate {
+            let session = try await OperatorSession.open(configPath: run.configPath)
+            let rows = try LedgerReport.failures(try session.connect(), job: job, includeResolved: all, limit: limit)
+            let columns = ["id", "job", "item_key", "run_id", "attempts", "occurrences", "first_seen_at", "last_seen_at", "resolved_at", "error"]
+            print(json ? LedgerReport.json(rows, columns: columns, numeric: ["id", "run_id", "attempts", "occurrences"])
+                       : LedgerReport.text(rows, columns: columns))
+        }
+    }
+}
+
+struct Crontab: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the suite's crontab with this install's absolute paths.")
+    @Option(help: "Config file the scheduled commands should use.") var config: String?
+
+    func run() throws {
+        guard let home = InstallPaths.home,
+              let text = try? String(contentsOfFile: home + "/crontab", encoding: .utf8) else {
+            Console.writeStderr("nightshift: cannot find the suite's crontab file above \(InstallPaths.binDirectory)")
+            throw ExitCode(ExitStatus.failed.rawValue)
+        }
+        let configPath = config.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? home + "/config.json"
+        print(OperatorTools.Crontab(text: text).rendered(home: home, binDirectory: InstallPaths.binDirectory,
+                                                        configPath: configPath, logDirectory: home + "/logs"), terminator: "")
+    }
+}
+
+struct LogProbe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log-probe", abstract: "Write test lines to the logs (diagnostics).", shouldDisplay: false)
+    @OptionGroup var run: RunOptions
+    @Option var count = 100
+    @Option var tag = "probe"
+    @Option var padding = 0
+
+    func run() async throws {
+        try await operate {
+            let session = try await OperatorSession.open(configPath: run.configPath)
+            try Diagnostics.writeLogLines(session: session, count: count, tag: tag, padding: padding)
+        }
+    }
+}
+
+await runAsyncCommand(Nightshift.self)

@@ -1,0 +1,91 @@
+import Foundation
+import NightshiftCore
+import TestSupport
+import XCTest
+
+final class ConfigTests: XCTestCase {
+    func writeConfig(_ json: String) throws -> String {
+        let path = try temporaryDirectory() + "/config.json"
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testDefaults() async throws {
+        let config = try await ConfigValues.load(filePath: nil, environment: ["DATABASE_URL": "postgresql://u@h/db"])
+        let settings = try CoreSettings.load(from: config)
+        XCTAssertEqual(settings.logLevel, .info)
+        XCTAssertEqual(settings.logDirectory, "logs")
+        XCTAssertEqual(settings.environment, .production)
+        XCTAssertEqual(settings.timeZone.identifier, "Asia/Tokyo")
+        XCTAssertEqual(settings.statusCollectionIntervalMinutes, 30)
+        XCTAssertEqual(settings.historyCalculationIntervalMinutes, 360)
+    }
+
+    func testEnvironmentOverridesFile() async throws {
+        let path = try writeConfig("""
+            {"database": {"url": "postgresql://file@h/db"}, "log": {"level": "warning", "dir": "/tmp/a"},
+             "status_collection": {"interval": 15}, "timezone": "Europe/London"}
+            """)
+        let config = try await ConfigValues.load(filePath: path, environment: ["LOG_DIR": "/tmp/b", "STATUS_COLLECTION_INTERVAL": "20"])
+        let settings = try CoreSettings.load(from: config)
+        XCTAssertEqual(settings.databaseURL, "postgresql://file@h/db")
+        XCTAssertEqual(settings.logLevel, .warning)
+        XCTAssertEqual(settings.logDirectory, "/tmp/b")
+        XCTAssertEqual(settings.statusCollectionIntervalMinutes, 20)
+        XCTAssertEqual(settings.timeZone.identifier, "Europe/London")
+    }
+
+    func assertConfigError(_ environment: [String: String], file json: String? = nil, key: String, sourceContains: String,
+                           line: UInt = #line) async throws {
+        let path = try json.map(writeConfig)
+        do {
+            let config = try await ConfigValues.load(filePath: path, environment: environment)
+            _ = try CoreSettings.load(from: config)
+            XCTFail("expected a configuration error for \(key)", line: line)
+        } catch let error as ConfigurationError {
+            XCTAssertEqual(error.key, key, line: line)
+            XCTAssertTrue(error.source.contains(sourceContains), "\(error.source)", line: line)
+        }
+    }
+
+    func testBadValuesNameTheKeyAndSource() async throws {
+        let url = ["DATABASE_URL": "postgresql://u@h/db"]
+        try await assertConfigError(url.merging(["STATUS_COLLECTION_INTERVAL": "soon"]) { $1 },
+                                    key: "status_collection.interval", sourceContains: "STATUS_COLLECTION_INTERVAL")
+        try await assertConfigError(url.merging(["STATUS_COLLECTION_INTERVAL": "7"]) { $1 },
+                                    key: "status_collection.interval", sourceContains: "STATUS_COLLECTION_INTERVAL")
+        try await assertConfigError(url.merging(["LOG_LEVEL": "loud"]) { $1 }, key: "log.level", sourceContains: "LOG_LEVEL")
+        try await assertConfigError(url.merging(["BATCH_ENVIRONMENT": "staging"]) { $1 },
+                                    key: "batch.environment", sourceContains: "BATCH_ENVIRONMENT")
+        try await assertConfigError(url, file: "{\"timezone\": \"Mars/Olympus\"}", key: "timezone", sourceContains: "config file")
+        try await assertConfigError(url, file: "{\"history_calculation\": {\"interval\": \"six hours\"}}",
+                                    key: "history_calculation.interval", sourceContains: "config file")
+        try await assertConfigError([:], key: "database.url", sourceContains: "DATABASE_URL")
+        try await assertConfigError(["DATABASE_URL": "not a url"], key: "database.url", sourceContains: "DATABASE_URL")
+    }
+
+    func testSecretNeverInConfigErrors() async throws {
+        let config = try await ConfigValues.load(filePath: nil, environment: ["DATABASE_URL": "hunter2-secret"])
+        XCTAssertThrowsError(try CoreSettings.load(from: config)) { error in
+            XCTAssertFalse("\(error)".contains("hunter2"), "\(error)")
+        }
+    }
+
+    func testPasswordRedaction() {
+        XCTAssertEqual(DatabaseURL.password(in: "postgresql://app:s3cr%40t@db:5432/x"), "s3cr@t")
+        XCTAssertEqual(DatabaseURL.password(in: "host=db password=pw123 user=app"), "pw123")
+        XCTAssertEqual(DatabaseURL.password(in: "postgresql://db/x?password=qq99"), "qq99")
+        Secrets.shared.register("pw-ZZ-123")
+        XCTAssertEqual(Secrets.shared.scrub("failed for postgresql://a:pw-ZZ-123@h"), "failed for postgresql://a:***@h")
+    }
+
+    func testNowArgument() {
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        let expected = Date(timeIntervalSince1970: 1_795_435_200)  // 2026-11-23 21:00 +09:00
+        XCTAssertEqual(TimestampArgument.parse("2026-11-23T21:00:00+09:00", timeZone: tokyo), expected)
+        XCTAssertEqual(TimestampArgument.parse("2026-11-23T12:00:00Z", timeZone: tokyo), expected)
+        XCTAssertEqual(TimestampArgument.parse("2026-11-23T21:00", timeZone: tokyo), expected)
+        XCTAssertEqual(TimestampArgument.parse("2026-11-23 21:00", timeZone: tokyo), expected)
+        XCTAssertNil(TimestampArgument.parse("tonight", timeZone: tokyo))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import NightshiftCore
+import TestSupport
+import XCTest
+
+final class LogTests: XCTestCase {
+    func testLineShapeAndErrorsFile() throws {
+        let dir = try temporaryDirectory()
+        let logger = Logger(job: "demo-job", directory: dir, level: .info, timeZone: TimeZone(identifier: "Asia/Tokyo")!,
+                            console: Console(mode: .quiet), clock: FixedClock(Date(timeIntervalSince1970: 1_795_435_200)))
+        logger.runID = 9
+        logger.debug("hidden below the level")
+        logger.info("hello \"world\"", ["n": 3])
+        logger.error("bad thing", error: NSError(domain: "x", code: 1))
+        logger.jobEvent("run finished", ["status": "succeeded"], durationMS: 42)
+        let all = try String(contentsOfFile: dir + "/batch_processing.log", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(all.count, 3)
+        let first = try JSONSerialization.jsonObject(with: Data(all[0].utf8)) as! [String: Any]
+        XCTAssertEqual(first["job"] as? String, "demo-job")
+        XCTAssertEqual(first["run_id"] as? Int, 9)
+        XCTAssertEqual(first["message"] as? String, "hello \"world\"")
+        XCTAssertEqual((first["metadata"] as? [String: Any])?["n"] as? Int, 3)
+        XCTAssertEqual(first["timestamp"] as? String, "2026-11-23T12:00:00.000Z")
+        XCTAssertTrue(first.keys.contains("duration_ms") && first.keys.contains("error"))
+        let errors = try String(contentsOfFile: dir + "/batch_errors.log", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(errors.count, 1)
+        // The daily jobs file is named by the local date (21:00 in Tokyo is still the 23rd).
+        let jobs = try String(contentsOfFile: dir + "/jobs_20261123.log", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(jobs[0].utf8)) as! [String: Any])["duration_ms"] as? Int, 42)
+    }
+
+    func testSecretsAreScrubbedFromLogLines() throws {
+        let dir = try temporaryDirectory()
+        Secrets.shared.register("pa55-word-xyz")
+        let logger = Logger(job: "j", directory: dir, level: .debug, timeZone: .current, console: Console(mode: .quiet))
+        logger.error("connect to postgresql://u:pa55-word-xyz@h failed", ["url": "postgresql://u:pa55-word-xyz@h"])
+        let text = try String(contentsOfFile: dir + "/batch_processing.log", encoding: .utf8)
+        XCTAssertFalse(text.contains("pa55-word-xyz"))
+        XCTAssertTrue(text.contains("u:***@h"))
+    }
+
+    /// Four processes write 600 lines of ~300 bytes each while the file rotates every 100 KB:
+    /// every line must arrive exactly once, whole, and no file may exceed the cap.
+    func testConcurrentProcessesNeverLoseOrTearLines() throws {
+        let dir = try temporaryDirectory()
+        let env = ["DATABASE_URL": "postgresql://unused@127.0.0.1/x", "LOG_DIR": dir, "LOG_MAX_BYTES": "100000", "LOG_KEEP": "30"]
+        let processes = try (0..<4).map { index in
+            try runExecutable("nightshift", ["log-probe", "--count", "600", "--tag", "p\(index)", "--padding", "150"],
+                              environment: env)
+        }
+        for (_, finish) in processes { XCTAssertEqual(finish().status, 0) }
+        var seen = Set<String>()
+        var lines = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir) where file.hasPrefix("batch_processing.log") {
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file))
+            XCTAssertLessThanOrEqual(data.count, 100_000, file)
+            for line in data.split(separator: UInt8(ascii: "\n")) {
+                lines += 1
+                let object = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+                let metadata = object["metadata"] as! [String: Any]
+                seen.insert("\(metadata["tag"]!)-\(metadata["seq"]!)")
+            }
+        }
+        XCTAssertEqual(lines, 2400)
+        XCTAssertEqual(seen.count, 2400)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/batch_processing.log.1"), "rotation happened")
+    }
+
+    func testRotationKeepsOnlyTheConfiguredNumberOfFiles() throws {
+        let dir = try temporaryDirectory()
+        let file = LogFile(path: dir + "/r.log", maxBytes: 4096, keep: 2)
+        for n in 0..<200 { try file.append("line \(n) " + String(repeating: "y", count: 100)) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("r.log") }.sorted()
+        XCTAssertEqual(names, ["r.log", "r.log.1", "r.log.2"])
+        let newest = try String(contentsOfFile: dir + "/r.log", encoding: .utf8)
+        XCTAssertTrue(newest.hasSuffix("line 199 " + String(repeating: "y", count: 100) + "\n"))
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import OperatorTools
+import TestSupport
+import XCTest
+
+final class CrontabTests: XCTestCase {
+    func testEveryActiveLineOfTheSuitesCrontabIsValidAndNamesABuiltExecutable() throws {
+        let text = try String(contentsOfFile: TestEnvironment.packageRoot + "/crontab", encoding: .utf8)
+        let entries = try Crontab(text: text).entries()
+        XCTAssertFalse(entries.isEmpty)
+        for entry in entries {
+            XCTAssertTrue(entry.command.hasPrefix("$NIGHTSHIFT_BIN/"), entry.command)
+            let path = TestEnvironment.binDirectory + "/" + entry.executable
+            XCTAssertTrue(FileManager.default.isExecutableFile(atPath: path), "\(entry.executable) is not a built executable")
+        }
+        XCTAssertEqual(entries.first { $0.executable == "status-collect" }?.schedule, ["*/30", "*", "*", "*", "*"])
+        // The planned commands are present, commented, with their schedules.
+        for planned in ["#15 */6 * * *\t$NIGHTSHIFT_BIN/rate-calc", "#0 1 * * *\t$NIGHTSHIFT_BIN/backup",
+                        "#0 6 1 * *\t$NIGHTSHIFT_BIN/invoice", "#0 7 2 * *\t$NIGHTSHIFT_BIN/monthly-report",
+                        "#0 4 * * 0\t$NIGHTSHIFT_BIN/maintenance"] {
+            XCTAssertTrue(text.contains(planned), planned)
+        }
+    }
+
+    func testFieldValidation() throws {
+        let valid = ["*/30 * * * * a", "0 1 * * * a", "0 6 1 * * a", "0 4 * * 0 a", "0,30 9-17 * jan-mar mon-fri a",
+                     "5 */6 1-15/2 12 7 a"]
+        for line in valid { XCTAssertNoThrow(try Crontab(text: line).entries(), line) }
+        let invalid = ["60 * * * * a", "* 24 * * * a", "* * 0 * * a", "* * * 13 * a", "* * * * 8 a", "*/0 * * * * a",
+                       "5-1 * * * * a", "* * * * a", "x * * * * a"]
+        for line in invalid { XCTAssertThrowsError(try Crontab(text: line).entries(), line) }
+        XCTAssertEqual(try Crontab(text: "# c\nA=b\n\n*/5 * * * * /x/y --z").entries(),
+                       [Crontab.Entry(schedule: ["*/5", "*", "*", "*", "*"], command: "/x/y --z")])
+    }
+
+    func testRenderingFillsInThisInstallsPaths() {
+        let text = "SHELL=/bin/sh\nNIGHTSHIFT_HOME=/opt/nightshift\nNIGHTSHIFT_BIN=/opt/x\nNIGHTSHIFT_CONFIG=/c\nLOG_DIR=/l\n*/30 * * * *\t$NIGHTSHIFT_BIN/status-collect"
+        let out = Crontab(text: text).rendered(home: "/srv/ns", binDirectory: "/srv/ns/bin", configPath: "/etc/ns.json",
+                                               logDirectory: "/var/log/ns")
+        XCTAssertEqual(out, "SHELL=/bin/sh\nNIGHTSHIFT_HOME=/srv/ns\nNIGHTSHIFT_BIN=/srv/ns/bin\nNIGHTSHIFT_CONFIG=/etc/ns.json\nLOG_DIR=/var/log/ns\n*/30 * * * *\t$NIGHTSHIFT_BIN/status-collect")
+    }
+}

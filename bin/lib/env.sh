@@ -1,0 +1,75 @@
+# Shared by bin/setup, bin/demo, bin/test, bin/bench: where things live and how to start them.
+# Everything runtime goes under ./var (ignored by git).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VAR="$ROOT/var"
+PGDATA="$VAR/pg/data"
+PGSOCK="$VAR/pg/sock"
+PGPORT_FILE="$VAR/pg/port"
+WWW="$VAR/www"
+HTTP_PORT_FILE="$VAR/http.port"
+HTTP_PID_FILE="$VAR/http.pid"
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+
+log() { echo "[$(basename "$0")] $*" >&2; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A throwaway PostgreSQL under var/pg, owned by the postgres user when we are root
+# (PostgreSQL refuses to run as root). Unix socket in var/pg/sock, TCP on a free loopback port.
+pg_start() {
+    mkdir -p "$VAR/pg"
+    if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$VAR/pg"; chmod 700 "$VAR/pg"; fi
+    if [ ! -s "$PGDATA/PG_VERSION" ]; then
+        log "initialising PostgreSQL in $PGDATA"
+        as_postgres "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    as_postgres mkdir -p "$PGSOCK"
+    if as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+        PGPORT="$(cat "$PGPORT_FILE")"
+    else
+        PGPORT="$(free_port)"
+        echo "$PGPORT" > "$PGPORT_FILE"
+        as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$VAR/pg/server.log" -w -t 60 \
+            -o "-p $PGPORT -k $PGSOCK -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+    fi
+    export PGPORT
+    export DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/nightshift"
+    export NIGHTSHIFT_TEST_ADMIN_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+    as_postgres "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = 'nightshift'" | grep -q 1 ||
+        as_postgres "$PG_BIN/createdb" -h "$PGSOCK" -p "$PGPORT" -U postgres nightshift
+}
+
+pg_stop() {
+    if [ -s "$PGDATA/PG_VERSION" ]; then
+        as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+}
+
+# The fixture web server (Tests/Support/fixture_server.py) serving var/www on a free port.
+http_start() {
+    mkdir -p "$WWW"
+    if [ -s "$HTTP_PID_FILE" ] && kill -0 "$(cat "$HTTP_PID_FILE")" 2>/dev/null; then
+        HTTP_PORT="$(cat "$HTTP_PORT_FILE")"
+    else
+        HTTP_PORT="$(free_port)"
+        echo "$HTTP_PORT" > "$HTTP_PORT_FILE"
+        python3 "$ROOT/Tests/Support/fixture_server.py" --root "$WWW" --port "$HTTP_PORT" > "$VAR/http.log" 2>&1 &
+        echo $! > "$HTTP_PID_FILE"
+        for _ in $(seq 50); do
+            curl -fsS "http://127.0.0.1:$HTTP_PORT/_health" >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+    fi
+    export HTTP_PORT
+    export NIGHTSHIFT_TEST_HTTP_URL="http://127.0.0.1:$HTTP_PORT"
+    export NIGHTSHIFT_TEST_WWW="$WWW"
+}
+
+http_stop() {
+    if [ -s "$HTTP_PID_FILE" ]; then kill "$(cat "$HTTP_PID_FILE")" 2>/dev/null || true; rm -f "$HTTP_PID_FILE"; fi
+}

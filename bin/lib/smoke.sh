@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Smoke test of every executable as a separate process, against the PostgreSQL and web server
+# that bin/test started. Usage: smoke.sh BIN_DIR
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+BIN="$(cd "$1" && pwd -P)"
+SMOKE_DB="smoke_$$"
+failures=0
+pass() { echo "  ok    $*"; }
+fail() { echo "  FAIL  $*"; failures=$((failures + 1)); }
+
+# expect CODE DESCRIPTION -- COMMAND...: runs it, checks the exit code, keeps stdout/stderr in $OUT/$ERR.
+expect() {
+    local want="$1" what="$2"; shift 3
+    set +e
+    OUT="$("$@" 2>"$VAR/smoke.err")"; local got=$?
+    set -e
+    ERR="$(cat "$VAR/smoke.err")"
+    if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, expected $want; stderr: $ERR"; fi
+}
+
+as_postgres "$PG_BIN/createdb" -h "$PGSOCK" -p "$PGPORT" -U postgres "$SMOKE_DB"
+trap 'as_postgres "$PG_BIN/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --force "$SMOKE_DB" >/dev/null 2>&1 || true' EXIT
+export DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$SMOKE_DB"
+export LOG_DIR="$VAR/smoke-logs"
+export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
+rm -rf "$LOG_DIR"
+
+for exe in status-collect nightshift; do
+    expect 0 "$exe --help" -- "$BIN/$exe" --help
+    grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
+    expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
+done
+
+expect 78 "status-collect without DATABASE_URL" -- env -u DATABASE_URL "$BIN/status-collect"
+grep -q "DATABASE_URL" <<<"$ERR" || fail "the config error names DATABASE_URL"
+expect 78 "status-collect with a bad interval" -- env STATUS_COLLECTION_INTERVAL=abc "$BIN/status-collect"
+expect 78 "nightshift migrate with a bad log level" -- env LOG_LEVEL=chatty "$BIN/nightshift" migrate
+expect 75 "status-collect with the database down" -- env DATABASE_URL="postgresql://u:Sekrit123@127.0.0.1:1/x" \
+    DATABASE_RETRY_MAX_ATTEMPTS=2 DATABASE_RETRY_BASE_DELAY_MS=10 "$BIN/status-collect"
+grep -q "Sekrit123" <<<"$ERR$OUT" && fail "the password leaked into the output"
+
+expect 2 "nightshift check before migrating" -- "$BIN/nightshift" check
+"$BIN/nightshift" migrate & "$BIN/nightshift" migrate; wait $! && pass "two migrations at once"
+expect 0 "nightshift migrate again (nothing to do, quiet)" -- "$BIN/nightshift" migrate
+[ -z "$OUT$ERR" ] || fail "migrate printed output under cron: $OUT$ERR"
+expect 0 "nightshift check" -- "$BIN/nightshift" check
+grep -q "ok    schema: current" <<<"$OUT" || fail "check reports the schema: $OUT"
+
+mkdir -p "$WWW/smoke"
+python3 - "$WWW/smoke" <<'PY'
+import sys
+root = sys.argv[1]
+items = "".join('<div class="cast-box" id="cast_%d"><h3 class="cast-name">c%d</h3><span class="cast-state">%s</span></div>' % (i, i, s)
+                for i, s in [(1, "即ご案内OK"), (2, "接客中"), (3, "お休み")])
+open(root + "/ok.html", "w").write('<html><body><div id="cast-list">%s</div></body></html>' % items)
+PY
+psql_smoke() { as_postgres "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d "$SMOKE_DB" -qtAc "$1"; }
+psql_smoke "INSERT INTO business (name, site, listing_url, open_time, close_time) VALUES
+    ('Smoke OK', 'dto', 'http://127.0.0.1:$HTTP_PORT/smoke/ok.html', '18:00', '05:00'),
+    ('Smoke 404', 'dto', 'http://127.0.0.1:$HTTP_PORT/smoke/missing.html', '18:00', '05:00')"
+
+expect 1 "status-collect --dry-run (one business fails)" -- "$BIN/status-collect" --dry-run --now 2026-11-23T21:00
+grep -q "c2	busy	接客中" <<<"$OUT" || fail "dry run prints the casts: $OUT"
+[ "$(psql_smoke 'SELECT count(*) FROM status')" = 0 ] || fail "dry run wrote statuses"
+expect 0 "status-collect outside opening hours (quiet)" -- "$BIN/status-collect" --now 2026-11-23T12:00
+[ -z "$OUT$ERR" ] || fail "a successful run printed output: $OUT$ERR"
+expect 1 "status-collect with one failing business" -- "$BIN/status-collect" --now 2026-11-23T21:00
+grep -q "HTTP 404" <<<"$ERR" || fail "the failure summary names the error: $ERR"
+[ "$(psql_smoke 'SELECT count(*) FROM status')" = 3 ] || fail "three statuses stored"
+expect 0 "status-collect --business-id (quiet)" -- "$BIN/status-collect" --now 2026-11-23T21:30 --business-id 1
+[ -z "$OUT$ERR" ] || fail "a successful run printed output: $OUT$ERR"
+
+expect 0 "nightshift runs --json" -- "$BIN/nightshift" runs --json
+python3 -c 'import json,sys; rows=json.load(sys.stdin); assert [r["status"] for r in rows] == ["succeeded", "partial", "succeeded"], rows' <<<"$OUT" \
+    || fail "runs --json lists the three runs"
+expect 0 "nightshift runs --status partial" -- "$BIN/nightshift" runs --status partial
+grep -q "partial" <<<"$OUT" || fail "runs filters by status"
+expect 0 "nightshift failures" -- "$BIN/nightshift" failures --json
+python3 -c 'import json,sys; rows=json.load(sys.stdin); assert len(rows) == 1 and rows[0]["item_key"] == "business:2", rows' <<<"$OUT" \
+    || fail "failures lists the open item"
+expect 0 "nightshift crontab" -- "$BIN/nightshift" crontab
+grep -q "^NIGHTSHIFT_BIN=$BIN\$" <<<"$OUT" || fail "crontab names this install's binaries: $OUT"
+for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
+ls "$LOG_DIR"/jobs_*.log >/dev/null 2>&1 || fail "jobs_YYYYMMDD.log written"
+
+if [ "$failures" -gt 0 ]; then echo "smoke: $failures failed"; exit 1; fi
+echo "smoke: all passed"
