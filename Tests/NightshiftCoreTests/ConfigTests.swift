@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import Postgres
 import TestSupport
 import XCTest
 
@@ -87,5 +88,29 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(TimestampArgument.parse("2026-11-23T21:00", timeZone: tokyo), expected)
         XCTAssertEqual(TimestampArgument.parse("2026-11-23 21:00", timeZone: tokyo), expected)
         XCTAssertNil(TimestampArgument.parse("tonight", timeZone: tokyo))
+    }
+}
+
+final class LocalTimeTests: XCTestCase {
+    func testNowArgumentAcrossDSTAndFormats() {
+        let london = TimeZone(identifier: "Europe/London")!
+        // 2026-03-29: 01:00 GMT → 02:00 BST. 00:30 is GMT, 03:00 is BST, 01:30 does not exist.
+        XCTAssertEqual(TimestampArgument.parse("2026-03-29T00:30", timeZone: london), TimestampArgument.parse("2026-03-29T00:30Z", timeZone: london))
+        XCTAssertEqual(TimestampArgument.parse("2026-03-29T03:00", timeZone: london), TimestampArgument.parse("2026-03-29T02:00:00Z", timeZone: london))
+        XCTAssertEqual(TimestampArgument.parse("2026-03-29T01:30", timeZone: london), TimestampArgument.parse("2026-03-29T01:30Z", timeZone: london))
+        XCTAssertEqual(TimestampArgument.parse("2026-11-23T21:00:00.250+0900", timeZone: london)?.timeIntervalSince1970, 1_795_435_200.25)
+        XCTAssertEqual(TimestampArgument.parse("2026-11-23T21:00:00-03", timeZone: london)?.timeIntervalSince1970, 1_795_435_200 + 12 * 3600)
+        for bad in ["2026-13-01T00:00", "2026-11-23", "2026-11-23T25:00", "2026-11-23T21:00+9", "2026-11-23T21:00 junk"] {
+            XCTAssertNil(TimestampArgument.parse(bad, timeZone: london), bad)
+        }
+    }
+
+    func testLocalDateAndUTCTimestamp() {
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        let lateUTC = Date(timeIntervalSince1970: 1_795_435_200 + 11 * 3600)  // 2026-11-23 23:00Z = 24th 08:00 Tokyo
+        XCTAssertEqual(LocalTime.compactDate(lateUTC, in: tokyo), "20261124")
+        XCTAssertEqual(LocalTime.compactDate(lateUTC, in: TimeZone(identifier: "UTC")!), "20261123")
+        XCTAssertEqual(LocalTime.utcTimestamp(Date(timeIntervalSince1970: 1_795_435_200.1239)), "2026-11-23T12:00:00.123Z")
+        XCTAssertEqual(LocalTime.utcTimestamp(Date(timeIntervalSince1970: -0.5)), "1969-12-31T23:59:59.500Z")
     }
 }

@@ -62,11 +62,7 @@ public final class Logger: @unchecked Sendable {
 
     /// One line in `jobs_YYYYMMDD.log` (local date) at a run's start and at its finish.
     public func jobEvent(_ message: String, _ metadata: LogMetadata, durationMS: Int? = nil) {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyyMMdd"
-        let file = LogFile(path: "\(directory)/jobs_\(formatter.string(from: clock.now)).log", maxBytes: maxBytes, keep: keep)
+        let file = LogFile(path: "\(directory)/jobs_\(LocalTime.compactDate(clock.now, in: timeZone)).log", maxBytes: maxBytes, keep: keep)
         let line = render(.info, message, metadata, durationMS: durationMS, error: nil)
         try? file.append(line)
         try? all.append(line)
@@ -92,9 +88,5 @@ public final class Logger: @unchecked Sendable {
         return text
     }
 
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { LocalTime.utcTimestamp(date) }
 }
