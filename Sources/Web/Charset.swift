@@ -1,3 +1,5 @@
+import Foundation
+
 /// Works out a page's character set the way browsers do for our purposes: the HTTP header's
 /// `charset` first, then a `<meta>` declaration in the first bytes, else UTF-8.
 public enum Charset {
@@ -51,5 +53,3 @@ public enum Charset {
         return nil
     }
 }
-
-import Foundation

@@ -68,6 +68,22 @@ final class ProcessTests: CollectionTestCase {
         let logs = try String(contentsOfFile: logDirectory + "/batch_processing.log", encoding: .utf8)
         XCTAssertFalse(logs.contains("TopSecret99"))
 
+        // Bad credentials are permanent: one attempt, a configuration error, the password nowhere.
+        var wrong = URLComponents(string: TestEnvironment.adminURL)!
+        wrong.user = "nightshift_pw"
+        wrong.password = "Wrong-Pass-77"
+        env = environment
+        env["DATABASE_URL"] = wrong.string!
+        env["DATABASE_RETRY_MAX_ATTEMPTS"] = "5"
+        env["DATABASE_RETRY_BASE_DELAY_MS"] = "2000"
+        let rejected = try runToEnd("status-collect", [], environment: env)
+        XCTAssertEqual(rejected.status, 78)
+        let log = try String(contentsOfFile: logDirectory + "/batch_processing.log", encoding: .utf8)
+        XCTAssertTrue(log.contains("\"attempts\":1"), "one attempt only: \(log)")
+        XCTAssertFalse(log.contains("Wrong-Pass-77"))
+        XCTAssertTrue(rejected.stderr.contains("rejected the credentials"), rejected.stderr)
+        XCTAssertFalse(rejected.stderr.contains("Wrong-Pass-77"))
+
         let usage = try runToEnd("status-collect", ["--no-such-flag"], environment: environment)
         XCTAssertEqual(usage.status, 64)
     }

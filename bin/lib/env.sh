@@ -36,6 +36,14 @@ pg_start() {
         as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$VAR/pg/server.log" -w -t 60 \
             -o "-p $PGPORT -k $PGSOCK -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
     fi
+    # One role must log in with a password, so tests can see bad credentials rejected.
+    if ! grep -q nightshift_pw "$PGDATA/pg_hba.conf"; then
+        as_postgres sh -c "{ echo 'host all nightshift_pw 127.0.0.1/32 scram-sha-256'; cat '$PGDATA/pg_hba.conf'; } > '$PGDATA/pg_hba.new' && mv '$PGDATA/pg_hba.new' '$PGDATA/pg_hba.conf'"
+        as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" reload >/dev/null
+    fi
+    as_postgres "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qtAc \
+        "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nightshift_pw') THEN
+           CREATE ROLE nightshift_pw LOGIN PASSWORD 'right-password'; END IF; END \$\$"
     export PGPORT
     export DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/nightshift"
     export NIGHTSHIFT_TEST_ADMIN_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// Options every command takes. Each executable embeds them with `@OptionGroup`.
@@ -20,5 +21,3 @@ public struct RunOptions: ParsableArguments {
 
     public var consoleMode: Console.Mode { quiet ? .quiet : (verbose ? .verbose : .normal) }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 public enum LogLevel: String, Sendable, CaseIterable, Comparable {
     case debug, info, warning, error, critical
 
@@ -53,5 +55,3 @@ func jsonQuoted(_ text: String) -> String {
     }
     return out + "\""
 }
-
-import Foundation
