@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "status-collect", targets: ["status-collect"]),
         .executable(name: "nightshift", targets: ["nightshift"]),
+        .executable(name: "rate-calc", targets: ["rate-calc"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,12 +38,18 @@ let package = Package(
         .target(name: "StatusCollection", dependencies: ["NightshiftCore", "Postgres", "Web"],
                 resources: [.copy("Sites")]),
 
+        .target(name: "WorkingRates", dependencies: ["NightshiftCore", "Postgres"]),
+
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
 
         // Executables: main.swift only.
         .executableTarget(name: "status-collect", dependencies: [
             "StatusCollection", "NightshiftCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rate-calc", dependencies: [
+            "WorkingRates", "NightshiftCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nightshift", dependencies: [
@@ -56,6 +63,7 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: ["Web", "TestSupport"]),
         .testTarget(name: "NightshiftCoreTests", dependencies: ["NightshiftCore", "TestSupport"]),
         .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "TestSupport"]),
+        .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

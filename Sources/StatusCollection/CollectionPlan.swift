@@ -38,11 +38,7 @@ public enum CollectionPlan {
                       FROM generate_series(-1, 0) AS k(day_offset)
                      CROSS JOIN LATERAL (
                            SELECT (($1::timestamptz AT TIME ZONE b.time_zone)::date + k.day_offset) AS local_day) d
-                     CROSS JOIN LATERAL (
-                           SELECT (d.local_day + b.open_time) AT TIME ZONE b.time_zone AS opens,
-                                  (d.local_day + b.close_time
-                                     + CASE WHEN b.close_time <= b.open_time THEN interval '1 day' ELSE interval '0' END)
-                                    AT TIME ZONE b.time_zone AS closes) w
+                     CROSS JOIN LATERAL business_window(d.local_day, b.open_time, b.close_time, b.time_zone) w
                      WHERE $1::timestamptz BETWEEN w.opens - make_interval(mins => $2::int)
                                                AND w.closes + make_interval(mins => $2::int)))
                AND NOT EXISTS (SELECT 1 FROM status_collection sc

@@ -45,7 +45,7 @@ public struct StatusStore {
                    SET run_id = EXCLUDED.run_id, collected_at = EXCLUDED.collected_at, ok = true,
                        casts_seen = EXCLUDED.casts_seen, unknown_statuses = EXCLUDED.unknown_statuses,
                        pages = EXCLUDED.pages, http_status = EXCLUDED.http_status,
-                       duration_ms = EXCLUDED.duration_ms, error = NULL
+                       duration_ms = EXCLUDED.duration_ms, error = NULL, recorded_at = now()
                 """, [business.id, runID, slot, collectedAt, casts.count, unknown, pages, httpStatus, durationMS])
             try failures?.resolve(itemKey: Self.itemKey(business))
         }

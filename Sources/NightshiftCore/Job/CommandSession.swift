@@ -1,0 +1,36 @@
+import Foundation
+import Postgres
+
+/// Config and connection for commands that are not ledger jobs (reports, operator tools), with
+/// the suite's exit codes: 78 for bad config, 75 when the database stays unreachable.
+public struct CommandSession {
+    public let config: ConfigValues
+    public let settings: CoreSettings
+    public let name: String
+
+    public struct Failure: Error {
+        public let status: ExitStatus
+        public let message: String
+    }
+
+    public static func open(configPath: String?, environment: [String: String]? = nil, name: String = "nightshift") async throws -> CommandSession {
+        do {
+            let config = try await ConfigValues.load(filePath: configPath, environment: environment)
+            let settings = try CoreSettings.load(from: config)
+            Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
+            return CommandSession(config: config, settings: settings, name: name)
+        } catch {
+            throw Failure(status: .configuration, message: Secrets.shared.scrub("\(name): \(error)"))
+        }
+    }
+
+    public func connect() throws -> Connection {
+        do {
+            return try Database.connect(settings.databaseURL, policy: settings.databaseRetry, applicationName: name)
+        } catch let failure as RetryExhausted {
+            let auth = (failure.underlying as? PostgresError)?.isAuthenticationFailure ?? false
+            throw Failure(status: auth ? .configuration : .temporaryFailure,
+                          message: Secrets.shared.scrub("\(name): database \(auth ? "rejected the credentials" : "unreachable"): \(failure)"))
+        }
+    }
+}

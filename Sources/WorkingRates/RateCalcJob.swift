@@ -1,0 +1,101 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// `rate-calc`: daily attendance and working rates for every ready business day not yet computed.
+public struct RateCalcJob: Job {
+    public struct Options: Sendable {
+        public var selection = DayPlan.Selection()
+        public var dryRun = false
+        public var now: String?
+        public init() {}
+    }
+
+    public let name = "rate-calc"
+    public var options: Options
+    public var isDryRun: Bool { options.dryRun }
+    var settings: RateCalcSettings!
+    var fixedNow: Date?
+
+    public init(options: Options) { self.options = options }
+
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+        settings = try RateCalcSettings.load(config, core: core)
+        fixedNow = try options.now.map { try parseNow($0, timeZone: core.timeZone) }
+        for (flag, value) in [("--from", options.selection.from), ("--to", options.selection.to)] {
+            if let value, !Self.isDate(value) { throw UsageError("\(flag) \(value): expected a date YYYY-MM-DD") }
+        }
+        if let from = options.selection.from, let to = options.selection.to, from > to {
+            throw UsageError("--from \(from) is after --to \(to)")
+        }
+    }
+
+    public func run(_ context: JobContext) throws -> JobSummary {
+        let now = fixedNow ?? context.clock.now
+        let plan = try DayPlan.days(context.db, now: now, selection: options.selection, settings: settings)
+        let dayCount = plan.reduce(0) { $0 + $1.days.count }
+        context.logger.info("computing", ["businesses": .int(plan.count), "days": .int(dayCount)])
+        if isDryRun { return try dryRun(context, plan: plan) }
+
+        var summary = JobSummary()
+        var computedDays = 0
+        for (business, days) in plan {
+            let key = "business:\(business)"
+            do {
+                try RateAggregation.compute(context.db, business: business, days: days, runID: context.runID!,
+                                            slotMinutes: settings.slotMinutes)
+                try context.failures?.resolve(itemKey: key)
+                summary.itemsOK += 1
+                computedDays += days.count
+            } catch let error as PostgresError where !error.isTransient {
+                summary.itemsFailed += 1
+                summary.failedItems.append("business \(business): \(error)")
+                context.logger.error("rate calculation failed", ["business_id": .int(business)], error: error)
+                try context.failures?.record(itemKey: key, error: "\(error)", attempts: 1)
+            }
+        }
+        summary.metadata["days"] = .int(computedDays)
+        summary.message = "\(computedDays) business days of \(summary.itemsOK) businesses computed"
+        return summary
+    }
+
+    /// Computes inside a transaction that is rolled back: prints exactly what a run would write.
+    func dryRun(_ context: JobContext, plan: [(business: Int, days: [String])]) throws -> JobSummary {
+        let db = context.db
+        try db.execute(script: "BEGIN")
+        defer { try? db.execute(script: "ROLLBACK") }
+        let runID = Int64(try db.query("""
+            INSERT INTO batch_runs (job, host, pid, status) VALUES ('rate-calc', 'dry-run', 0, 'running') RETURNING id
+            """).first!.int("id"))
+        for (business, days) in plan {
+            try db.query(RateAggregation.castHistorySQL, [business, days, runID])
+            try db.query(RateAggregation.businessDailySQL, [business, days, runID, settings.slotMinutes])
+        }
+        let rows = try db.query("""
+            SELECT business_id, business_day::text AS day, ok_slots, expected_slots, coverage::text AS coverage,
+                   casts_seen, casts_on_shift, avg_attendance_rate::text AS attendance,
+                   avg_working_rate::text AS working, peak_on_shift
+              FROM business_daily WHERE run_id = $1 ORDER BY business_id, business_day
+            """, [runID]).rows
+        print("business\tday\tslots\tcoverage\tcasts\ton_shift\tattendance\tworking\tpeak")
+        for row in rows {
+            print([try row.int("business_id").description, try row.string("day"),
+                   "\(try row.int("ok_slots"))/\(try row.int("expected_slots"))", try row.string("coverage"),
+                   "\(try row.int("casts_seen"))", "\(try row.int("casts_on_shift"))",
+                   try row.optionalString("attendance") ?? "-", try row.optionalString("working") ?? "-",
+                   "\(try row.int("peak_on_shift"))"].joined(separator: "\t"))
+        }
+        return JobSummary(itemsOK: plan.count)
+    }
+
+    static func isDate(_ text: String) -> Bool {
+        TimestampArgument.parse(text + "T00:00Z", timeZone: TimeZone(identifier: "UTC")!) != nil && text.count == 10
+    }
+}
+
+func parseNow(_ text: String, timeZone: TimeZone) throws -> Date {
+    guard let date = TimestampArgument.parse(text, timeZone: timeZone) else {
+        throw UsageError("--now \(text): expected an ISO 8601 time such as 2026-11-23T21:00:00+09:00 or 2026-11-23T21:00")
+    }
+    return date
+}

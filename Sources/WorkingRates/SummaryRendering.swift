@@ -1,0 +1,99 @@
+import Foundation
+
+extension SummaryReport {
+    public func render(_ format: Format) -> String {
+        switch format {
+        case .text: return text
+        case .json: return json
+        case .csv: return csv
+        }
+    }
+
+    static func percent(_ value: Decimal?) -> String {
+        guard let value else { return "-" }
+        var scaled = value * 100, rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 1, .plain)
+        return "\(rounded)%"
+    }
+
+    /// Difference in percentage points, signed.
+    static func change(_ now: Decimal?, _ before: Decimal?) -> Decimal? {
+        guard let now, let before else { return nil }
+        return now - before
+    }
+
+    static func points(_ value: Decimal?) -> String {
+        guard let value else { return "-" }
+        var scaled = value * 100, rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 1, .plain)
+        return (rounded >= 0 ? "+" : "") + "\(rounded) pt"
+    }
+
+    var text: String {
+        var lines = ["\(businessName) (business \(businessID)): \(current.from) – \(current.to), compared with \(previous.from) – \(previous.to)",
+                     ""]
+        let rows: [(String, String, String, String)] = [
+            ("attendance rate", Self.percent(current.attendanceRate), Self.percent(previous.attendanceRate),
+             Self.points(Self.change(current.attendanceRate, previous.attendanceRate))),
+            ("working rate", Self.percent(current.workingRate), Self.percent(previous.workingRate),
+             Self.points(Self.change(current.workingRate, previous.workingRate))),
+            ("days with data", "\(current.daysCovered)", "\(previous.daysCovered)", "\(current.daysCovered - previous.daysCovered)"),
+            ("mean coverage", Self.percent(current.meanCoverage), Self.percent(previous.meanCoverage),
+             Self.points(Self.change(current.meanCoverage, previous.meanCoverage))),
+        ]
+        lines.append("  " + ["", "this period", "previous", "change"].enumerated()
+            .map { $0.element.padding(toLength: $0.offset == 0 ? 16 : 13, withPad: " ", startingAt: 0) }.joined())
+        for row in rows {
+            lines.append("  " + row.0.padding(toLength: 16, withPad: " ", startingAt: 0)
+                         + row.1.padding(toLength: 13, withPad: " ", startingAt: 0)
+                         + row.2.padding(toLength: 13, withPad: " ", startingAt: 0) + row.3)
+        }
+        lines.append("")
+        lines.append(topCasts.isEmpty ? "  no cast was on shift in this period" : "  top casts by working rate")
+        for (index, cast) in topCasts.enumerated() {
+            lines.append(String(format: "  %2d. ", index + 1) + cast.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                         + Self.percent(cast.workingRate).padding(toLength: 8, withPad: " ", startingAt: 0)
+                         + "busy \(cast.busySamples)/\(cast.onShiftSamples) samples, \(cast.daysOnShift) days")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var json: String {
+        func number(_ value: Decimal?) -> String { value.map { "\($0)" } ?? "null" }
+        func period(_ p: Period) -> String {
+            "{\"from\":\"\(p.from)\",\"to\":\"\(p.to)\",\"attendance_rate\":\(number(p.attendanceRate)),"
+                + "\"working_rate\":\(number(p.workingRate)),\"days_covered\":\(p.daysCovered),\"mean_coverage\":\(number(p.meanCoverage))}"
+        }
+        let casts = topCasts.enumerated().map { index, cast in
+            "{\"rank\":\(index + 1),\"cast_id\":\(cast.castID),\"name\":\(jsonString(cast.name)),\"days_on_shift\":\(cast.daysOnShift),"
+                + "\"on_shift_samples\":\(cast.onShiftSamples),\"busy_samples\":\(cast.busySamples),\"working_rate\":\(cast.workingRate)}"
+        }
+        return "{\"business_id\":\(businessID),\"business\":\(jsonString(businessName)),\"data\":true,"
+            + "\"current\":\(period(current)),\"previous\":\(period(previous)),"
+            + "\"change\":{\"attendance_rate\":\(number(Self.change(current.attendanceRate, previous.attendanceRate))),"
+            + "\"working_rate\":\(number(Self.change(current.workingRate, previous.workingRate)))},"
+            + "\"top_casts\":[\(casts.joined(separator: ","))]}"
+    }
+
+    /// Two CSV tables separated by a blank line: the period figures, then the ranking.
+    var csv: String {
+        func cell(_ value: Decimal?) -> String { value.map { "\($0)" } ?? "" }
+        var lines = ["metric,current,previous,change",
+                     "attendance_rate,\(cell(current.attendanceRate)),\(cell(previous.attendanceRate)),\(cell(Self.change(current.attendanceRate, previous.attendanceRate)))",
+                     "working_rate,\(cell(current.workingRate)),\(cell(previous.workingRate)),\(cell(Self.change(current.workingRate, previous.workingRate)))",
+                     "days_covered,\(current.daysCovered),\(previous.daysCovered),\(current.daysCovered - previous.daysCovered)",
+                     "mean_coverage,\(cell(current.meanCoverage)),\(cell(previous.meanCoverage)),\(cell(Self.change(current.meanCoverage, previous.meanCoverage)))",
+                     "",
+                     "rank,cast_id,name,days_on_shift,on_shift_samples,busy_samples,working_rate"]
+        for (index, cast) in topCasts.enumerated() {
+            let name = "\"" + cast.name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            lines.append("\(index + 1),\(cast.castID),\(name),\(cast.daysOnShift),\(cast.onShiftSamples),\(cast.busySamples),\(cast.workingRate)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+func jsonString(_ text: String) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: [text])
+    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+}
