@@ -9,11 +9,17 @@ extension SummaryReport {
         }
     }
 
+    /// One decimal place, rounded half up from the exact decimal (display only).
+    static func oneDecimal(_ value: Decimal) -> String {
+        var scaled = value * 10, rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 0, .plain)
+        let tenths = NSDecimalNumber(decimal: rounded).intValue
+        return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+
     static func percent(_ value: Decimal?) -> String {
         guard let value else { return "-" }
-        var scaled = value * 100, rounded = Decimal()
-        NSDecimalRound(&rounded, &scaled, 1, .plain)
-        return "\(rounded)%"
+        return oneDecimal(value * 100) + "%"
     }
 
     /// Difference in percentage points, signed.
@@ -24,9 +30,7 @@ extension SummaryReport {
 
     static func points(_ value: Decimal?) -> String {
         guard let value else { return "-" }
-        var scaled = value * 100, rounded = Decimal()
-        NSDecimalRound(&rounded, &scaled, 1, .plain)
-        return (rounded >= 0 ? "+" : "") + "\(rounded) pt"
+        return (value >= 0 ? "+" : "") + oneDecimal(value * 100) + " pt"
     }
 
     var text: String {

@@ -13,6 +13,16 @@ public struct SummaryReport: Sendable {
         public var workingRate: Decimal?
         public var daysCovered: Int
         public var meanCoverage: Decimal?
+
+        public init(from: String, to: String, attendanceRate: Decimal?, workingRate: Decimal?, daysCovered: Int,
+                    meanCoverage: Decimal?) {
+            self.from = from
+            self.to = to
+            self.attendanceRate = attendanceRate
+            self.workingRate = workingRate
+            self.daysCovered = daysCovered
+            self.meanCoverage = meanCoverage
+        }
     }
 
     public struct RankedCast: Sendable, Equatable {

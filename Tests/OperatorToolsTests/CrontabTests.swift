@@ -15,7 +15,8 @@ final class CrontabTests: XCTestCase {
         }
         XCTAssertEqual(entries.first { $0.executable == "status-collect" }?.schedule, ["*/30", "*", "*", "*", "*"])
         // The planned commands are present, commented, with their schedules.
-        for planned in ["#15 */6 * * *\t$NIGHTSHIFT_BIN/rate-calc", "#0 1 * * *\t$NIGHTSHIFT_BIN/backup",
+        XCTAssertEqual(entries.first { $0.executable == "rate-calc" }?.schedule, ["15", "*/6", "*", "*", "*"])
+        for planned in ["#0 1 * * *\t$NIGHTSHIFT_BIN/backup",
                         "#0 6 1 * *\t$NIGHTSHIFT_BIN/invoice", "#0 7 2 * *\t$NIGHTSHIFT_BIN/monthly-report",
                         "#0 4 * * 0\t$NIGHTSHIFT_BIN/maintenance"] {
             XCTAssertTrue(text.contains(planned), planned)

@@ -26,7 +26,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect nightshift; do
+for exe in status-collect rate-calc nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -74,6 +74,24 @@ expect 0 "status-collect --business-id (quiet)" -- "$BIN/status-collect" --now 2
 expect 0 "nightshift runs --json" -- "$BIN/nightshift" runs --json
 python3 -c 'import json,sys; rows=json.load(sys.stdin); assert [r["status"] for r in rows] == ["succeeded", "partial", "succeeded"], rows' <<<"$OUT" \
     || fail "runs --json lists the three runs"
+
+expect 78 "rate-calc with a bad look-back" -- env RATE_CALC_LOOKBACK_DAYS=0 "$BIN/rate-calc"
+expect 64 "rate-calc with a bad date" -- "$BIN/rate-calc" --date 23/11/2026
+expect 75 "rate-calc with the database down" -- env DATABASE_URL="postgresql://u@127.0.0.1:1/x" \
+    DATABASE_RETRY_MAX_ATTEMPTS=2 DATABASE_RETRY_BASE_DELAY_MS=10 "$BIN/rate-calc"
+expect 0 "rate-calc --dry-run" -- "$BIN/rate-calc" --dry-run --now 2026-11-24T08:00
+grep -q "2026-11-23" <<<"$OUT" || fail "dry run prints the day: $OUT"
+[ "$(psql_smoke 'SELECT count(*) FROM business_daily')" = 0 ] || fail "rate-calc dry run wrote rows"
+expect 0 "rate-calc (quiet)" -- "$BIN/rate-calc" --now 2026-11-24T08:00
+[ -z "$OUT$ERR" ] || fail "a successful rate-calc printed output: $OUT$ERR"
+[ "$(psql_smoke "SELECT ok_slots || '/' || expected_slots FROM business_daily WHERE business_id = 1 AND business_day = '2026-11-23'")" = "2/22" ] \
+    || fail "rate-calc stored the day of business 1"
+expect 0 "rate-calc summary --json" -- "$BIN/rate-calc" summary --business-id 1 --days 7 --json --now 2026-11-24T08:00
+python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["current"]["days_covered"] == 1 and r["top_casts"][0]["working_rate"] == 1, r' <<<"$OUT" \
+    || fail "summary --json: $OUT"
+expect 0 "rate-calc summary --csv" -- "$BIN/rate-calc" summary --business-id 1 --csv --now 2026-11-24T08:00
+grep -q "^metric,current,previous,change" <<<"$OUT" || fail "summary --csv: $OUT"
+expect 0 "rate-calc summary of a business without data" -- "$BIN/rate-calc" summary --business-id 99
 expect 0 "nightshift runs --status partial" -- "$BIN/nightshift" runs --status partial
 grep -q "partial" <<<"$OUT" || fail "runs filters by status"
 expect 0 "nightshift failures" -- "$BIN/nightshift" failures --json
