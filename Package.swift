@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "StatusCollection", dependencies: ["NightshiftCore", "Postgres", "Web"],
                 resources: [.copy("Sites")]),
 
-        .target(name: "WorkingRates", dependencies: ["NightshiftCore", "Postgres"]),
+        .target(name: "WorkingRates", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
 
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),

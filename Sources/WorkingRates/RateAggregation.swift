@@ -1,103 +1,14 @@
+import Foundation
 import Postgres
 
-/// The aggregation itself, as SQL run inside PostgreSQL: for one business and a set of business
-/// days, per-cast history and the business's daily row, upserted so a recomputation leaves
-/// identical figures. Counts are stored; rates are exact numeric ratios of them (6 decimals).
+/// The aggregation itself, as SQL run inside PostgreSQL (`SQL/*.sql`, shared with `bin/bench`):
+/// for one business and a set of business days, per-cast history and the business's daily row,
+/// upserted so a recomputation leaves identical figures. Counts are stored; rates are exact
+/// numeric ratios of them, rounded to 6 decimals.
 public enum RateAggregation {
-    /// `$1` business id, `$2` business days (date[]), `$3` run id.
-    public static let castHistorySQL = """
-        WITH days AS (
-            SELECT d AS business_day, w.opens, w.closes
-              FROM business b
-             CROSS JOIN unnest($2::date[]) AS d
-             CROSS JOIN LATERAL business_window(d, b.open_time, b.close_time, b.time_zone) w
-             WHERE b.id = $1::int8),
-        ok_slots AS (
-            SELECT d.business_day, count(*)::int AS samples
-              FROM days d
-              JOIN status_collection sc ON sc.business_id = $1::int8 AND sc.ok
-                                       AND sc.slot >= d.opens AND sc.slot < d.closes
-             GROUP BY d.business_day),
-        per_cast AS (
-            SELECT d.business_day, s.cast_id,
-                   count(*) FILTER (WHERE s.status IN ('available', 'busy'))::int AS on_shift,
-                   count(*) FILTER (WHERE s.status = 'busy')::int AS busy,
-                   min(s.slot) FILTER (WHERE s.status IN ('available', 'busy')) AS first_on,
-                   max(s.slot) FILTER (WHERE s.status IN ('available', 'busy')) AS last_on
-              FROM days d
-              JOIN status s ON s.business_id = $1::int8 AND s.slot >= d.opens AND s.slot < d.closes
-             GROUP BY d.business_day, s.cast_id)
-        INSERT INTO status_history (cast_id, business_id, business_day, samples, on_shift_samples, busy_samples,
-                                    attendance_rate, working_rate, first_on_shift_slot, last_on_shift_slot,
-                                    run_id, computed_at)
-        SELECT pc.cast_id, $1::int8, pc.business_day, o.samples, pc.on_shift, pc.busy,
-               round(pc.on_shift::numeric / o.samples, 6),
-               round(pc.busy::numeric / nullif(pc.on_shift, 0), 6),
-               pc.first_on, pc.last_on, $3::int8, now()
-          FROM per_cast pc JOIN ok_slots o USING (business_day)
-        ON CONFLICT (cast_id, business_day) DO UPDATE
-           SET samples = EXCLUDED.samples, on_shift_samples = EXCLUDED.on_shift_samples,
-               busy_samples = EXCLUDED.busy_samples, attendance_rate = EXCLUDED.attendance_rate,
-               working_rate = EXCLUDED.working_rate, first_on_shift_slot = EXCLUDED.first_on_shift_slot,
-               last_on_shift_slot = EXCLUDED.last_on_shift_slot, run_id = EXCLUDED.run_id,
-               computed_at = EXCLUDED.computed_at
-        """
-
-    /// Rows of those days that the recomputation did not produce (a cast's samples were removed).
-    public static let staleHistorySQL = """
-        DELETE FROM status_history
-         WHERE business_id = $1::int8 AND business_day = ANY ($2::date[]) AND run_id <> $3::int8
-        """
-
-    /// `$1` business id, `$2` business days, `$3` run id, `$4` slot width in minutes.
-    public static let businessDailySQL = """
-        WITH days AS (
-            SELECT d AS business_day, w.opens, w.closes
-              FROM business b
-             CROSS JOIN unnest($2::date[]) AS d
-             CROSS JOIN LATERAL business_window(d, b.open_time, b.close_time, b.time_zone) w
-             WHERE b.id = $1::int8),
-        ok_slots AS (
-            SELECT d.business_day, count(*)::int AS n
-              FROM days d
-              JOIN status_collection sc ON sc.business_id = $1::int8 AND sc.ok
-                                       AND sc.slot >= d.opens AND sc.slot < d.closes
-             GROUP BY d.business_day),
-        on_shift_per_slot AS (
-            SELECT d.business_day, s.slot, count(*) AS n
-              FROM days d
-              JOIN status s ON s.business_id = $1::int8 AND s.slot >= d.opens AND s.slot < d.closes
-                           AND s.status IN ('available', 'busy')
-             GROUP BY d.business_day, s.slot),
-        casts AS (
-            SELECT business_day, count(*)::int AS seen,
-                   count(*) FILTER (WHERE on_shift_samples > 0)::int AS on_shift,
-                   avg(on_shift_samples::numeric / samples) FILTER (WHERE on_shift_samples > 0) AS attendance,
-                   avg(busy_samples::numeric / on_shift_samples) FILTER (WHERE on_shift_samples > 0) AS working
-              FROM status_history
-             WHERE business_id = $1::int8 AND business_day = ANY ($2::date[])
-             GROUP BY business_day)
-        INSERT INTO business_daily (business_id, business_day, window_start, window_end, expected_slots, ok_slots,
-                                    coverage, casts_seen, casts_on_shift, avg_attendance_rate, avg_working_rate,
-                                    peak_on_shift, run_id, computed_at)
-        SELECT $1::int8, d.business_day, d.opens, d.closes, e.expected, coalesce(o.n, 0),
-               coalesce(round(coalesce(o.n, 0)::numeric / nullif(e.expected, 0), 6), 0),
-               coalesce(c.seen, 0), coalesce(c.on_shift, 0), round(c.attendance, 6), round(c.working, 6),
-               coalesce((SELECT max(p.n) FROM on_shift_per_slot p WHERE p.business_day = d.business_day), 0)::int,
-               $3::int8, now()
-          FROM days d
-          -- Slots are the multiples of the slot width in [opens, closes): a 23- or 25-hour DST day has 46 or 50.
-         CROSS JOIN LATERAL (SELECT (ceil(extract(epoch FROM d.closes) / ($4::int * 60))
-                                     - ceil(extract(epoch FROM d.opens) / ($4::int * 60)))::int AS expected) e
-          LEFT JOIN ok_slots o USING (business_day)
-          LEFT JOIN casts c USING (business_day)
-        ON CONFLICT (business_id, business_day) DO UPDATE
-           SET window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
-               expected_slots = EXCLUDED.expected_slots, ok_slots = EXCLUDED.ok_slots, coverage = EXCLUDED.coverage,
-               casts_seen = EXCLUDED.casts_seen, casts_on_shift = EXCLUDED.casts_on_shift,
-               avg_attendance_rate = EXCLUDED.avg_attendance_rate, avg_working_rate = EXCLUDED.avg_working_rate,
-               peak_on_shift = EXCLUDED.peak_on_shift, run_id = EXCLUDED.run_id, computed_at = EXCLUDED.computed_at
-        """
+    public static let castHistorySQL = load("cast_history")
+    public static let staleHistorySQL = load("stale_history")
+    public static let businessDailySQL = load("business_daily")
 
     /// Computes `days` of one business in one transaction.
     public static func compute(_ db: Connection, business: Int, days: [String], runID: Int64, slotMinutes: Int) throws {
@@ -106,5 +17,13 @@ public enum RateAggregation {
             try db.query(staleHistorySQL, [business, days, runID])
             try db.query(businessDailySQL, [business, days, runID, slotMinutes])
         }
+    }
+
+    private static func load(_ name: String) -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "sql", subdirectory: "SQL"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            fatalError("the bundled SQL/\(name).sql is missing from this install")
+        }
+        return text
     }
 }
