@@ -52,3 +52,14 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            (day + close_time + CASE WHEN close_time <= open_time THEN interval '1 day' ELSE interval '0' END)
                AT TIME ZONE time_zone
 $$;
+
+-- The windows of several business days of one business (inlined by the planner).
+CREATE FUNCTION business_day_windows(bigint, date[])
+RETURNS TABLE (business_day date, opens timestamptz, closes timestamptz)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT d, w.opens, w.closes
+      FROM business b
+     CROSS JOIN unnest($2) AS d
+     CROSS JOIN LATERAL business_window(d, b.open_time, b.close_time, b.time_zone) w
+     WHERE b.id = $1
+$$;

@@ -1,10 +1,5 @@
 -- Per business and business day. $1 business id, $2 business days, $3 run id, $4 slot width (minutes).
-WITH days AS (
-    SELECT d AS business_day, w.opens, w.closes
-      FROM business b
-     CROSS JOIN unnest($2::date[]) AS d
-     CROSS JOIN LATERAL business_window(d, b.open_time, b.close_time, b.time_zone) w
-     WHERE b.id = $1::int8),
+WITH days AS (SELECT * FROM business_day_windows($1::int8, $2::date[])),
 ok_slots AS (
     SELECT d.business_day, count(*)::int AS n
       FROM days d
