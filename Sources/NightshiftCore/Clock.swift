@@ -74,6 +74,16 @@ public enum TimestampArgument {
     }
 }
 
+extension TimestampArgument {
+    /// `--now` for a command: a bad value is a usage error (exit 64).
+    public static func parseNow(_ text: String, timeZone: TimeZone) throws -> Date {
+        guard let date = parse(text, timeZone: timeZone) else {
+            throw UsageError("--now \(text): expected an ISO 8601 time such as 2026-11-23T21:00:00+09:00 or 2026-11-23T21:00")
+        }
+        return date
+    }
+}
+
 /// Local calendar facts computed from a zone's UTC offset, without formatters.
 public enum LocalTime {
     /// The UTC offset (seconds) in force at a local wall-clock time. In a DST gap the time is

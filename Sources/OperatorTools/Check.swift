@@ -11,7 +11,7 @@ public struct HealthCheck {
         public let detail: String
     }
 
-    public static func run(session: OperatorSession) -> [Item] {
+    public static func run(session: CommandSession) -> [Item] {
         var items = [Item(name: "config", ok: true, detail: session.config.filePath ?? "environment only")]
         let logger = Logger(job: "nightshift", settings: session.settings, console: Console(mode: .quiet))
         do {

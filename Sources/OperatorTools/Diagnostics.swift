@@ -4,7 +4,7 @@ import NightshiftCore
 /// `nightshift log-probe`: writes lines through the suite's logger, to check a log directory's
 /// setup and (in tests) that concurrent writers never lose or tear lines.
 public enum Diagnostics {
-    public static func writeLogLines(session: OperatorSession, count: Int, tag: String, padding: Int) throws {
+    public static func writeLogLines(session: CommandSession, count: Int, tag: String, padding: Int) throws {
         let logger = Logger(job: "nightshift", settings: session.settings, console: Console(mode: .quiet))
         try logger.checkWritable()
         let filler = String(repeating: "x", count: padding)

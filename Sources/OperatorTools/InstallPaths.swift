@@ -1,8 +1,6 @@
 import Foundation
 import NightshiftCore
 
-public typealias OperatorSession = CommandSession
-
 /// Where this install lives, worked out from the running executable.
 public enum InstallPaths {
     public static var binDirectory: String {

@@ -41,9 +41,9 @@ public enum LedgerReport {
                 let value: String
                 switch row[column] ?? nil {
                 case .none: value = "null"
-                case .some(let text): value = numeric.contains(column) ? text : jsonString(text)
+                case .some(let text): value = numeric.contains(column) ? text : jsonQuoted(text)
                 }
-                return "\(jsonString(column)):\(value)"
+                return "\(jsonQuoted(column)):\(value)"
             }
             return "{" + fields.joined(separator: ",") + "}"
         }
@@ -63,11 +63,5 @@ public enum LedgerReport {
                 .trimmingCharacters(in: .whitespaces)
         }
         return ([line(columns)] + cells.map(line)).joined(separator: "\n")
-    }
-
-    static func jsonString(_ text: String) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
-        let array = data.flatMap { String(data: $0, encoding: .utf8) } ?? "[\"\"]"
-        return String(array.dropFirst().dropLast())
     }
 }

@@ -29,12 +29,7 @@ public struct StatusCollectionJob: Job {
             throw ConfigurationError(key: "status_collection.sites_dir", source: config.source(of: "status_collection.sites_dir"),
                                      expected: "valid site definitions; \(error)")
         }
-        if let text = options.now {
-            guard let date = TimestampArgument.parse(text, timeZone: core.timeZone) else {
-                throw UsageError("--now \(text): expected an ISO 8601 time such as 2026-11-23T21:00:00+09:00 or 2026-11-23T21:00")
-            }
-            fixedNow = date
-        }
+        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {

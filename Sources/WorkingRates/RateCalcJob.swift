@@ -21,7 +21,7 @@ public struct RateCalcJob: Job {
 
     public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
         settings = try RateCalcSettings.load(config, core: core)
-        fixedNow = try options.now.map { try parseNow($0, timeZone: core.timeZone) }
+        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
         for (flag, value) in [("--from", options.selection.from), ("--to", options.selection.to)] {
             if let value, !Self.isDate(value) { throw UsageError("\(flag) \(value): expected a date YYYY-MM-DD") }
         }
@@ -64,9 +64,7 @@ public struct RateCalcJob: Job {
         let db = context.db
         try db.execute(script: "BEGIN")
         defer { try? db.execute(script: "ROLLBACK") }
-        let runID = Int64(try db.query("""
-            INSERT INTO batch_runs (job, host, pid, status) VALUES ('rate-calc', 'dry-run', 0, 'running') RETURNING id
-            """).first!.int("id"))
+        let runID = try RunLedger(db: db, job: name).start(arguments: ["--dry-run"])  // rolled back below
         for (business, days) in plan {
             try db.query(RateAggregation.castHistorySQL, [business, days, runID])
             try db.query(RateAggregation.businessDailySQL, [business, days, runID, settings.slotMinutes])
@@ -91,11 +89,4 @@ public struct RateCalcJob: Job {
     static func isDate(_ text: String) -> Bool {
         TimestampArgument.parse(text + "T00:00Z", timeZone: TimeZone(identifier: "UTC")!) != nil && text.count == 10
     }
-}
-
-func parseNow(_ text: String, timeZone: TimeZone) throws -> Date {
-    guard let date = TimestampArgument.parse(text, timeZone: timeZone) else {
-        throw UsageError("--now \(text): expected an ISO 8601 time such as 2026-11-23T21:00:00+09:00 or 2026-11-23T21:00")
-    }
-    return date
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 
 extension SummaryReport {
     public func render(_ format: Format) -> String {
@@ -69,10 +70,10 @@ extension SummaryReport {
                 + "\"working_rate\":\(number(p.workingRate)),\"days_covered\":\(p.daysCovered),\"mean_coverage\":\(number(p.meanCoverage))}"
         }
         let casts = topCasts.enumerated().map { index, cast in
-            "{\"rank\":\(index + 1),\"cast_id\":\(cast.castID),\"name\":\(jsonString(cast.name)),\"days_on_shift\":\(cast.daysOnShift),"
+            "{\"rank\":\(index + 1),\"cast_id\":\(cast.castID),\"name\":\(jsonQuoted(cast.name)),\"days_on_shift\":\(cast.daysOnShift),"
                 + "\"on_shift_samples\":\(cast.onShiftSamples),\"busy_samples\":\(cast.busySamples),\"working_rate\":\(cast.workingRate)}"
         }
-        return "{\"business_id\":\(businessID),\"business\":\(jsonString(businessName)),\"data\":true,"
+        return "{\"business_id\":\(businessID),\"business\":\(jsonQuoted(businessName)),\"data\":true,"
             + "\"current\":\(period(current)),\"previous\":\(period(previous)),"
             + "\"change\":{\"attendance_rate\":\(number(Self.change(current.attendanceRate, previous.attendanceRate))),"
             + "\"working_rate\":\(number(Self.change(current.workingRate, previous.workingRate)))},"
@@ -95,9 +96,4 @@ extension SummaryReport {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-func jsonString(_ text: String) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: [text])
-    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
 }

@@ -90,26 +90,16 @@ public struct SummaryReport: Sendable {
 
     /// The command: exit 0 also when there is no data (it says so).
     public static func run(businessID: Int, days: Int, format: Format, now: String?, options: RunOptions) async -> ExitStatus {
-        do {
+        await CommandSession.exitStatus(name: "rate-calc summary") {
             let session = try await CommandSession.open(configPath: options.configPath, name: "rate-calc")
-            let at = try now.map { try parseNow($0, timeZone: session.settings.timeZone) } ?? Date()
+            let at = try now.map { try TimestampArgument.parseNow($0, timeZone: session.settings.timeZone) } ?? Date()
             let db = try session.connect()
             defer { db.close() }
             guard let report = try build(db, businessID: businessID, days: days, now: at) else {
                 print(format == .json ? "{\"business_id\":\(businessID),\"data\":false}" : "business \(businessID): no computed days yet")
-                return .succeeded
+                return
             }
             print(report.render(format))
-            return .succeeded
-        } catch let failure as CommandSession.Failure {
-            Console.writeStderr(failure.message)
-            return failure.status
-        } catch let error as UsageError {
-            Console.writeStderr("rate-calc summary: \(error)")
-            return .usage
-        } catch {
-            Console.writeStderr(Secrets.shared.scrub("rate-calc summary: \(error)"))
-            return .failed
         }
     }
 }

@@ -7,18 +7,14 @@ struct Nightshift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightshift",
         abstract: "The operator's tool for the Nightshift batch suite.",
-        discussion: "Exit codes: 0 ok, 2 failed check, 64 usage, 75 database unreachable, 78 configuration.",
+        discussion: "Exit codes: 0 ok, 2 failed (or a failed check), 64 usage, 75 database unreachable, 78 configuration.",
         subcommands: [Migrate.self, Check.self, Runs.self, Failures.self, Crontab.self, LogProbe.self])
 }
 
-/// Runs `body` with the suite's exit codes for operator failures.
+/// Runs `body` with the suite's exit codes for failures.
 func operate(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let failure as OperatorSession.Failure {
-        Console.writeStderr(failure.message)
-        throw ExitCode(failure.status.rawValue)
-    }
+    let status = await CommandSession.exitStatus(name: "nightshift", body)
+    if status != .succeeded { throw ExitCode(status.rawValue) }
 }
 
 struct Migrate: AsyncParsableCommand {
@@ -27,7 +23,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         try await operate {
-            let session = try await OperatorSession.open(configPath: run.configPath)
+            let session = try await CommandSession.open(configPath: run.configPath)
             let db = try session.connect()
             let applied = try Migrator().migrate(db)
             if Console(mode: run.consoleMode).showsProgress {
@@ -42,16 +38,14 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
 
     func run() async throws {
-        try await operate {
-            let session: OperatorSession
-            do { session = try await OperatorSession.open(configPath: run.configPath) } catch let failure as OperatorSession.Failure {
-                print("FAIL  config: \(failure.message)")
-                throw ExitCode(ExitStatus.configuration.rawValue)
-            }
-            let items = HealthCheck.run(session: session)
-            for item in items { print("\(item.ok ? "ok  " : "FAIL")  \(item.name): \(item.detail)") }
-            if items.contains(where: { !$0.ok }) { throw ExitCode(ExitStatus.failed.rawValue) }
+        let session: CommandSession
+        do { session = try await CommandSession.open(configPath: run.configPath) } catch let failure as CommandSession.Failure {
+            print("FAIL  config: \(failure.message)")
+            throw ExitCode(failure.status.rawValue)
         }
+        let items = HealthCheck.run(session: session)
+        for item in items { print("\(item.ok ? "ok  " : "FAIL")  \(item.name): \(item.detail)") }
+        if items.contains(where: { !$0.ok }) { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }
 
@@ -65,7 +59,7 @@ struct Runs: AsyncParsableCommand {
 
     func run() async throws {
         try await operate {
-            let session = try await OperatorSession.open(configPath: run.configPath)
+            let session = try await CommandSession.open(configPath: run.configPath)
             let rows = try LedgerReport.runs(try session.connect(), job: job, status: status, limit: limit)
             let columns = ["id", "job", "status", "started_at", "finished_at", "duration_ms", "items_ok", "items_failed", "host", "pid", "error"]
             print(json ? LedgerReport.json(rows, columns: columns, numeric: ["id", "duration_ms", "items_ok", "items_failed", "pid"])
@@ -84,7 +78,7 @@ struct Failures: AsyncParsableCommand {
 
     func run() async throws {
         try await operate {
-            let session = try await OperatorSession.open(configPath: run.configPath)
+            let session = try await CommandSession.open(configPath: run.configPath)
             let rows = try LedgerReport.failures(try session.connect(), job: job, includeResolved: all, limit: limit)
             let columns = ["id", "job", "item_key", "run_id", "attempts", "occurrences", "first_seen_at", "last_seen_at", "resolved_at", "error"]
             print(json ? LedgerReport.json(rows, columns: columns, numeric: ["id", "run_id", "attempts", "occurrences"])
@@ -119,7 +113,7 @@ struct LogProbe: AsyncParsableCommand {
 
     func run() async throws {
         try await operate {
-            let session = try await OperatorSession.open(configPath: run.configPath)
+            let session = try await CommandSession.open(configPath: run.configPath)
             try Diagnostics.writeLogLines(session: session, count: count, tag: tag, padding: padding)
         }
     }

@@ -18,6 +18,12 @@ as_postgres() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# psql on the throwaway server, as its superuser: psql_on DATABASE [psql arguments…]
+psql_on() {
+    local db="$1"; shift
+    as_postgres "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d "$db" -v ON_ERROR_STOP=1 -qAt "$@"
+}
+
 # A throwaway PostgreSQL under var/pg, owned by the postgres user when we are root
 # (PostgreSQL refuses to run as root). Unix socket in var/pg/sock, TCP on a free loopback port.
 pg_start() {
@@ -41,13 +47,13 @@ pg_start() {
         as_postgres sh -c "{ echo 'host all nightshift_pw 127.0.0.1/32 scram-sha-256'; cat '$PGDATA/pg_hba.conf'; } > '$PGDATA/pg_hba.new' && mv '$PGDATA/pg_hba.new' '$PGDATA/pg_hba.conf'"
         as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" reload >/dev/null
     fi
-    as_postgres "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qtAc \
+    psql_on postgres -c \
         "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nightshift_pw') THEN
            CREATE ROLE nightshift_pw LOGIN PASSWORD 'right-password'; END IF; END \$\$"
     export PGPORT
     export DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/nightshift"
     export NIGHTSHIFT_TEST_ADMIN_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
-    as_postgres "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc \
+    psql_on postgres -c \
         "SELECT 1 FROM pg_database WHERE datname = 'nightshift'" | grep -q 1 ||
         as_postgres "$PG_BIN/createdb" -h "$PGSOCK" -p "$PGPORT" -U postgres nightshift
 }

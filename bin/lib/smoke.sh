@@ -55,7 +55,7 @@ items = "".join('<div class="cast-box" id="cast_%d"><h3 class="cast-name">c%d</h
                 for i, s in [(1, "即ご案内OK"), (2, "接客中"), (3, "お休み")])
 open(root + "/ok.html", "w").write('<html><body><div id="cast-list">%s</div></body></html>' % items)
 PY
-psql_smoke() { as_postgres "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d "$SMOKE_DB" -qtAc "$1"; }
+psql_smoke() { psql_on "$SMOKE_DB" -c "$1"; }
 psql_smoke "INSERT INTO business (name, site, listing_url, open_time, close_time) VALUES
     ('Smoke OK', 'dto', 'http://127.0.0.1:$HTTP_PORT/smoke/ok.html', '18:00', '05:00'),
     ('Smoke 404', 'dto', 'http://127.0.0.1:$HTTP_PORT/smoke/missing.html', '18:00', '05:00')"

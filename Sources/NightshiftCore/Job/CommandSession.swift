@@ -24,6 +24,24 @@ public struct CommandSession {
         }
     }
 
+    /// Runs a command that is not a ledger job and turns its failures into the suite's exit codes,
+    /// with one line on stderr: a session failure's own code, 64 for usage errors, 2 otherwise.
+    public static func exitStatus(name: String, _ body: () async throws -> Void) async -> ExitStatus {
+        do {
+            try await body()
+            return .succeeded
+        } catch let failure as Failure {
+            Console.writeStderr(failure.message)
+            return failure.status
+        } catch let error as UsageError {
+            Console.writeStderr("\(name): \(error)")
+            return .usage
+        } catch {
+            Console.writeStderr(Secrets.shared.scrub("\(name): \(error)"))
+            return .failed
+        }
+    }
+
     public func connect() throws -> Connection {
         do {
             return try Database.connect(settings.databaseURL, policy: settings.databaseRetry, applicationName: name)

@@ -38,8 +38,8 @@ public enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressib
 
 public typealias LogMetadata = [String: LogValue]
 
-/// JSON string literal, escaping what RFC 8259 requires.
-func jsonQuoted(_ text: String) -> String {
+/// JSON string literal, escaping what RFC 8259 requires. The suite's one JSON string writer.
+public func jsonQuoted(_ text: String) -> String {
     var out = "\""
     out.reserveCapacity(text.utf8.count + 2)
     for scalar in text.unicodeScalars {
