@@ -8,16 +8,22 @@ let package = Package(
         .executable(name: "status-collect", targets: ["status-collect"]),
         .executable(name: "nightshift", targets: ["nightshift"]),
         .executable(name: "rate-calc", targets: ["rate-calc"]),
+        .executable(name: "backup", targets: ["backup"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        // SHA-256 of backups (BoringSSL's assembly, no system OpenSSL needed).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C shims: one system library each, found through pkg-config.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // fork + exec of child programs that die with their parent (libc only).
+        .target(name: "CSpawn"),
 
         // Thin safe wrappers: no C pointer leaves these modules.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
@@ -27,7 +33,8 @@ let package = Package(
         .target(
             name: "NightshiftCore",
             dependencies: [
-                "Postgres",
+                "Postgres", "CSpawn",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -40,6 +47,8 @@ let package = Package(
 
         .target(name: "WorkingRates", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
 
+        .target(name: "Backups", dependencies: ["NightshiftCore", "Postgres"]),
+
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
 
@@ -50,6 +59,10 @@ let package = Package(
         ]),
         .executableTarget(name: "rate-calc", dependencies: [
             "WorkingRates", "NightshiftCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "backup", dependencies: [
+            "Backups", "NightshiftCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "nightshift", dependencies: [
@@ -64,6 +77,7 @@ let package = Package(
         .testTarget(name: "NightshiftCoreTests", dependencies: ["NightshiftCore", "TestSupport"]),
         .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "TestSupport"]),
         .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "TestSupport"]),
+        .testTarget(name: "BackupsTests", dependencies: ["Backups", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -36,6 +36,9 @@ public struct CommandSession {
         } catch let error as UsageError {
             Console.writeStderr("\(name): \(error)")
             return .usage
+        } catch let error as ConfigurationError {
+            Console.writeStderr(Secrets.shared.scrub("\(name): \(error)"))
+            return .configuration
         } catch {
             Console.writeStderr(Secrets.shared.scrub("\(name): \(error)"))
             return .failed

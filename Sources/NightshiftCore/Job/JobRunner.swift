@@ -62,8 +62,8 @@ public struct JobRunner {
                 let summary = try job.run(context)
                 return summary.itemsFailed == 0 ? .succeeded : .partial
             } catch {
-                console.failureSummary("\(job.name) (dry run) failed: \(error)")
-                return .failed
+                console.failureSummary(Secrets.shared.scrub("\(job.name) (dry run) failed: \(error)"))
+                return error is ConfigurationError ? .configuration : .failed
             }
         }
         return executeWithLedger(job, db: db, settings: settings, logger: logger, console: console, arguments: arguments)
@@ -104,8 +104,9 @@ public struct JobRunner {
             }
         } catch {
             summary = JobSummary(message: "failed")
-            errorText = "\(error)"
-            exit = isTransient(error) ? .temporaryFailure : .failed
+            errorText = Secrets.shared.scrub("\(error)")
+            // A setting found wrong only while working (a missing pg_dump) is still a config error.
+            exit = error is ConfigurationError ? .configuration : (isTransient(error) ? .temporaryFailure : .failed)
             logger.error("run failed", error: error)
         }
         let status: RunLedger.Status = exit == .succeeded ? .succeeded : (exit == .partial ? .partial : .failed)

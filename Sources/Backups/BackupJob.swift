@@ -1,0 +1,127 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// `backup`: pg_dump in the dump's own snapshot, verified before it takes its final name, a
+/// manifest beside it, an optional encrypted form and copy, then retention.
+public struct BackupJob: Job {
+    public struct Options: Sendable {
+        /// Overrides `backup.jobs` (more than 1: directory format).
+        public var jobs: Int?
+        public var verifyRestore = false
+        public var dryRun = false
+        public var now: String?
+        public init() {}
+    }
+
+    public let name = "backup"
+    public var options: Options
+    var settings: BackupSettings!
+    var clock: Clock = SystemClock()
+
+    public init(options: Options) { self.options = options }
+
+    public var isDryRun: Bool { options.dryRun }
+
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+        settings = try BackupSettings.load(config)
+        if let jobs = options.jobs { settings.jobs = jobs }
+        if settings.jobs > 1 && settings.ageRecipient != nil {
+            throw UsageError("--jobs above 1 makes a directory-format dump, which age (one file) cannot encrypt; " +
+                             "use one job with backup.age_recipient")
+        }
+        if let now = options.now { clock = FixedClock(try TimestampArgument.parseNow(now, timeZone: core.timeZone)) }
+    }
+
+    public func run(_ context: JobContext) throws -> JobSummary {
+        umask(0o077)
+        let tools = try ClientTools.locate(settings)
+        let encryption = settings.ageRecipient.map { _ in AgeEncryption(executable: settings.age) }
+        _ = try encryption?.locate()
+        let server = try context.db.query("""
+            SELECT current_database() AS db, current_setting('server_version') AS version,
+                   current_setting('server_version_num')::int AS number
+            """).first!
+        let database = try server.string("db")
+        let serverVersion = try server.string("version")
+        try tools.checkCompatible(serverVersionNumber: try server.int("number"), serverVersion: serverVersion)
+
+        let directory = settings.directory
+        let before = try BackupCatalog.scan(directory)
+        let mine = before.entries(of: database)
+        let restoreDue = options.verifyRestore || (settings.verifyRestoreEvery > 0 &&
+            !mine.prefix(settings.verifyRestoreEvery - 1).contains { $0.manifest?.verification.level == .restore })
+        let name = BackupName(database: database, time: clock.now,
+                              format: settings.jobs > 1 ? .directory : .custom, encrypted: settings.ageRecipient != nil)
+
+        if options.dryRun {
+            return dryRun(name, restoreDue: restoreDue, existing: mine, context: context)
+        }
+
+        try DurableFiles.makeDirectory(directory)
+        cleanLeftovers(before, database: database, context: context)
+        guard !FileManager.default.fileExists(atPath: "\(directory)/\(name.fileName)") else {
+            throw BackupFailure("a backup named \(name.fileName) already exists (two runs in the same second?)")
+        }
+
+        let maker = BackupMaker(settings: settings, core: context.settings, tools: tools, encryption: encryption,
+                                logger: context.logger)
+        let manifest = try maker.make(name, database: database, serverVersion: serverVersion, verifyRestore: restoreDue)
+        var summary = JobSummary(itemsOK: 1, metadata: BackupJob.metadata(manifest),
+                                 message: "\(name.fileName): \(manifest.sizeBytes) bytes, \(manifest.tableCount) tables, verified (\(manifest.verification.level.rawValue))")
+        context.logger.info("backup verified", summary.metadata)
+
+        let housekeeping = Housekeeping(settings: settings, database: database, now: clock.now, context: context)
+        housekeeping.sweep(directory: directory, policy: settings.retention, into: &summary)
+        if let copyDirectory = settings.copyDirectory {
+            housekeeping.copy(from: directory, to: copyDirectory, into: &summary)
+            housekeeping.sweep(directory: copyDirectory, policy: settings.copyRetention, into: &summary)
+        }
+        return summary
+    }
+
+    static func metadata(_ manifest: BackupManifest) -> LogMetadata {
+        [
+            "file": .string(manifest.file),
+            "size_bytes": .int(Int(manifest.sizeBytes)),
+            "sha256": .string(manifest.sha256),
+            "table_count": .int(manifest.tableCount),
+            "verification": .string(manifest.verification.level.rawValue),
+            "verification_detail": .string(manifest.verification.detail),
+            "encrypted": .bool(manifest.encrypted),
+            "server_version": .string(manifest.serverVersion),
+            "pg_dump_version": .string(manifest.pgDumpVersion),
+            "dump_seconds": .double(manifest.finishedAt.timeIntervalSince(manifest.startedAt)),
+        ]
+    }
+
+    /// Partials and orphan manifests of this database are from killed runs: we hold the lock.
+    func cleanLeftovers(_ catalog: BackupCatalog, database: String, context: JobContext) {
+        let prefix = "backup_\(BackupName.fileSafe(database))_"
+        for path in catalog.partials + catalog.orphanManifests where (path as NSString).lastPathComponent.hasPrefix(prefix) {
+            do {
+                try DurableFiles.remove(path)
+                context.logger.warning("removed a leftover of an interrupted run", ["path": .string(path)])
+            } catch {
+                context.logger.warning("cannot remove a leftover of an interrupted run", ["path": .string(path)], error: error)
+            }
+        }
+        ScratchRestore.dropLeftovers(context.db, logger: context.logger)
+    }
+
+    func dryRun(_ name: BackupName, restoreDue: Bool, existing: [BackupEntry], context: JobContext) -> JobSummary {
+        print("would create \(settings.directory)/\(name.fileName) (\(name.format.rawValue) format, verification: " +
+              (restoreDue ? "restore" : "list") + (name.encrypted ? ", encrypted" : "") + ")")
+        // As if today's backup had verified: it is then the newest verified one.
+        for entry in settings.retention.deletions(existing, now: clock.now, newVerified: 1) {
+            let days = Int(clock.now.timeIntervalSince(entry.name.time) / 86_400)
+            print("would delete \(entry.path) (made \(LocalTime.utcTimestamp(entry.name.time)), \(days) days old)")
+        }
+        return JobSummary(message: "dry run")
+    }
+}
+
+public struct BackupFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// Restores a dump into a database created for the purpose and dropped afterwards, then
+/// compares its tables and row counts with what the source had in the dump's snapshot.
+struct ScratchRestore {
+    static let prefix = "nightshift_verify_"
+
+    let databaseURL: String
+    let settings: CoreSettings
+    let tools: ClientTools
+    let jobs: Int
+
+    struct Outcome {
+        var passed: Bool
+        var detail: String
+        var counts: [String: Int64]
+    }
+
+    /// `expected` nil: only check that every table came back.
+    func verify(_ path: String, tables: [BackupManifest.Table], expected: [String: Int64]?) throws -> Outcome {
+        let admin = try Database.connect(databaseURL, policy: settings.databaseRetry, applicationName: "backup-verify")
+        defer { admin.close() }
+        let scratch = "\(ScratchRestore.prefix)\(getpid())_\(Int(Date().timeIntervalSince1970))"
+        try admin.execute(script: "CREATE DATABASE \(try quoteIdentifier(scratch, admin))")
+        defer { _ = try? admin.execute(script: "DROP DATABASE IF EXISTS \(try quoteIdentifier(scratch, admin))") }
+
+        try tools.restore(path, into: ClientConnection(databaseURL: databaseURL, database: scratch), jobs: jobs,
+                          clean: false, keepOwners: false)
+        let restored = try Database.connect(ClientConnection.url(databaseURL, database: scratch),
+                                            policy: settings.databaseRetry, applicationName: "backup-verify")
+        defer { restored.close() }
+        let present = Set(try TableInventory.tables(restored).map(\.qualifiedName))
+        let counts = try TableInventory.exactCounts(restored)
+        let missing = tables.map(\.qualifiedName).filter { !present.contains($0) }
+        if !missing.isEmpty {
+            return Outcome(passed: false, detail: "restore lacks tables: " + missing.prefix(5).joined(separator: ", "), counts: counts)
+        }
+        let total = counts.values.reduce(0, +)
+        guard let expected else {
+            return Outcome(passed: true, detail: "restored \(present.count) tables, \(total) rows", counts: counts)
+        }
+        let differing = expected.keys.sorted().filter { counts[$0] != expected[$0] }
+        if !differing.isEmpty {
+            let shown = differing.prefix(5).map { "\($0) \(expected[$0]!) → \(counts[$0].map(String.init) ?? "missing")" }
+            return Outcome(passed: false, detail: "row counts differ: " + shown.joined(separator: ", "), counts: counts)
+        }
+        return Outcome(passed: true, detail: "restored \(present.count) tables, \(total) rows, counts match the snapshot", counts: counts)
+    }
+
+    /// Drops scratch databases a killed verification left behind (skipping any still in use).
+    static func dropLeftovers(_ db: Connection, logger: Logger) {
+        guard let rows = try? db.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [prefix + "%"]).rows else { return }
+        for row in rows {
+            guard let name = try? row.string("datname"), let quoted = try? quoteIdentifier(name, db) else { continue }
+            do {
+                try db.execute(script: "DROP DATABASE IF EXISTS \(quoted)")
+                logger.warning("dropped a scratch database left by a killed verification", ["database": .string(name)])
+            } catch {
+                logger.warning("cannot drop a leftover scratch database", ["database": .string(name)], error: error)
+            }
+        }
+    }
+}
+
+/// Identifiers cannot be bound as parameters; the server quotes them.
+func quoteIdentifier(_ name: String, _ db: Connection) throws -> String {
+    try db.query("SELECT quote_ident($1) AS q", [name]).first!.string("q")
+}
+
+extension ClientConnection {
+    /// `DATABASE_URL` pointing at another database, for our own libpq connections.
+    static func url(_ databaseURL: String, database: String) -> String {
+        if var components = URLComponents(string: databaseURL), components.scheme?.hasPrefix("postgres") == true {
+            components.path = "/" + database
+            return components.string ?? databaseURL
+        }
+        let parts = keyValueParts(databaseURL).filter { $0.key != "dbname" } + [(key: "dbname", value: database)]
+        return parts.map { "\($0.key)=\(quoted($0.value))" }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,18 @@
+#ifndef NS_SPAWN_H
+#define NS_SPAWN_H
+
+#include <sys/types.h>
+
+/// Starts `path` with `argv` and `envp` (NULL-terminated), its stdin/stdout/stderr on the given
+/// descriptors. The child gets SIGKILL when the thread that started it dies (PR_SET_PDEATHSIG), so
+/// a killed batch job never leaves a pg_dump writing on. Returns the pid, or -errno when the
+/// fork or the exec failed (an exec failure is reported back through a close-on-exec pipe).
+pid_t ns_spawn(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
+
+/// pipe2(O_CLOEXEC): no other child started meanwhile inherits the pipe. 0 or -1 with errno.
+int ns_pipe_cloexec(int fds[2]);
+
+/// Exit code of a waitpid status, or 128 + the signal number for a child killed by a signal.
+int ns_wait_status_code(int status);
+
+#endif

@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+
+/// SHA-256 of what is on disk, read in chunks so memory stays flat whatever the size.
+public enum FileDigest {
+    /// Hex SHA-256 of a file.
+    public static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DurableFiles.Failure(path: path, operation: "open", code: errno)
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+        }
+        return hex(hasher.finalize())
+    }
+
+    /// SHA-256 of a directory: the digest of its `sha256sum`-style listing ("<hex>  <name>\n" per
+    /// file, sorted by name), so `cd DIR && sha256sum * | sha256sum` gives the same value.
+    public static func sha256(ofDirectory path: String) throws -> (digest: String, files: [(name: String, sha256: String)]) {
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+        let files = try names.map { (name: $0, sha256: try sha256(ofFile: "\(path)/\($0)")) }
+        let listing = files.map { "\($0.sha256)  \($0.name)\n" }.joined()
+        return (hex(SHA256.hash(data: Data(listing.utf8))), files)
+    }
+
+    /// The digest of a file or a directory.
+    public static func sha256(of path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        return isDirectory.boolValue ? try sha256(ofDirectory: path).digest : try sha256(ofFile: path)
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
