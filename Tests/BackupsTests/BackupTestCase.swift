@@ -113,9 +113,14 @@ class BackupTestCase: XCTestCase {
         return 0
     }
 
-    func dumpSessions() throws -> Int {
-        try db.connection.query("""
-            SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump'
-            """).first!.int("n")
+    /// pids of pg_dump processes working on this test's database (from /proc).
+    func dumpProcesses() -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return pids.filter { pid in
+            guard pid.allSatisfy(\.isNumber),
+                  let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.first?.hasSuffix("pg_dump") == true && arguments.contains { $0.contains("/\(db.name)") }
+        }
     }
 }
