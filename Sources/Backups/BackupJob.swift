@@ -73,8 +73,7 @@ public struct BackupJob: Job {
 
         let housekeeping = Housekeeping(settings: settings, database: database, now: clock.now, context: context)
         housekeeping.sweep(directory: directory, policy: settings.retention, into: &summary)
-        if let copyDirectory = settings.copyDirectory {
-            housekeeping.copy(from: directory, to: copyDirectory, into: &summary)
+        if let copyDirectory = settings.copyDirectory, housekeeping.copy(from: directory, to: copyDirectory, into: &summary) {
             housekeeping.sweep(directory: copyDirectory, policy: settings.copyRetention, into: &summary)
         }
         return summary

@@ -15,6 +15,7 @@ struct Housekeeping {
             fail("retention:\(directory)", "cannot list \(directory): \(error)", into: &summary)
             return
         }
+        try? context.failures?.resolve(itemKey: "retention:\(directory)")
         var deleted = 0
         for entry in policy.deletions(catalog.entries(of: database), now: now) {
             let key = "delete:\(entry.path)"
@@ -33,11 +34,14 @@ struct Housekeeping {
     }
 
     /// Copies every verified backup the second directory lacks (newest first, within its
-    /// retention), so a copy missed by one run is made by the next.
-    func copy(from source: String, to target: String, into summary: inout JobSummary) {
+    /// retention), so a copy missed by one run is made by the next. False when the directory
+    /// itself is unusable (then its retention sweep is pointless).
+    @discardableResult
+    func copy(from source: String, to target: String, into summary: inout JobSummary) -> Bool {
         do {
             try DurableFiles.makeDirectory(target)
             let existing = try BackupCatalog.scan(target)
+            try? context.failures?.resolve(itemKey: "copy:\(target)")
             let prefix = "backup_\(BackupName.fileSafe(database))_"
             for path in existing.partials + existing.orphanManifests where (path as NSString).lastPathComponent.hasPrefix(prefix) {
                 try DurableFiles.remove(path)
@@ -59,8 +63,10 @@ struct Housekeeping {
                 }
             }
             summary.metadata["copied"] = .int(copied)
+            return true
         } catch {
             fail("copy:\(target)", "cannot use the copy directory \(target): \(error)", into: &summary)
+            return false
         }
     }
 
