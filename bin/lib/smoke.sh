@@ -20,13 +20,18 @@ expect() {
 }
 
 as_postgres "$PG_BIN/createdb" -h "$PGSOCK" -p "$PGPORT" -U postgres "$SMOKE_DB"
-trap 'as_postgres "$PG_BIN/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --force "$SMOKE_DB" >/dev/null 2>&1 || true' EXIT
+drop_smoke_dbs() {
+    for db in "$SMOKE_DB" "${SMOKE_DB}_restored"; do
+        as_postgres "$PG_BIN/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --force --if-exists "$db" >/dev/null 2>&1 || true
+    done
+}
+trap drop_smoke_dbs EXIT
 export DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$SMOKE_DB"
 export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc nightshift; do
+for exe in status-collect rate-calc backup nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -99,6 +104,34 @@ python3 -c 'import json,sys; rows=json.load(sys.stdin); assert len(rows) == 1 an
     || fail "failures lists the open item"
 expect 0 "nightshift crontab" -- "$BIN/nightshift" crontab
 grep -q "^NIGHTSHIFT_BIN=$BIN\$" <<<"$OUT" || fail "crontab names this install's binaries: $OUT"
+export BACKUP_DIR="$VAR/smoke-backups"
+rm -rf "$BACKUP_DIR"
+expect 78 "backup with a missing pg_dump" -- env BACKUP_PG_DUMP=/nonexistent/pg_dump "$BIN/backup"
+grep -q "backup.pg_dump" <<<"$ERR" || fail "the config error names backup.pg_dump: $ERR"
+expect 78 "backup with a bad retention" -- env BACKUP_RETENTION_DAYS=-1 "$BIN/backup"
+expect 0 "backup --dry-run" -- "$BIN/backup" --dry-run --now 2026-11-24T01:00:00Z
+grep -q "^would create $BACKUP_DIR/backup_${SMOKE_DB}_20261124T010000Z.dump" <<<"$OUT" || fail "dry run names the file: $OUT"
+[ ! -e "$BACKUP_DIR" ] || ! ls "$BACKUP_DIR"/backup_* >/dev/null 2>&1 || fail "dry run wrote a backup"
+expect 0 "backup (quiet)" -- "$BIN/backup" --now 2026-11-24T01:00:00Z
+[ -z "$OUT$ERR" ] || fail "a successful backup printed output: $OUT$ERR"
+dump="$BACKUP_DIR/backup_${SMOKE_DB}_20261124T010000Z.dump"
+[ "$(stat -c %a "$dump")" = 600 ] || fail "the backup is mode 0600"
+expect 0 "backup --verify-restore" -- "$BIN/backup" --verify-restore --now 2026-11-24T01:01:00Z
+expect 0 "backup list --json" -- "$BIN/backup" list --json
+python3 -c 'import json,sys; rows=json.load(sys.stdin); assert len(rows) == 2 and rows[0]["verification"] == "restore", rows' <<<"$OUT" \
+    || fail "list --json shows both backups: $OUT"
+expect 0 "backup list" -- "$BIN/backup" list
+grep -q "backup_${SMOKE_DB}_20261124T010000Z.dump" <<<"$OUT" || fail "list shows the backup: $OUT"
+expect 0 "backup verify --latest --restore" -- "$BIN/backup" verify --latest --restore
+expect 0 "backup restore into a new database" -- "$BIN/backup" restore "$dump" --into "${SMOKE_DB}_restored"
+[ "$(psql_on "${SMOKE_DB}_restored" -c 'SELECT count(*) FROM status')" = "$(psql_smoke 'SELECT count(*) FROM status')" ] \
+    || fail "the restore holds the statuses"
+expect 64 "backup restore into a non-empty database without --force" -- "$BIN/backup" restore "$dump" --into "${SMOKE_DB}_restored"
+as_postgres "$PG_BIN/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --force "${SMOKE_DB}_restored"
+printf 'X' | dd of="$dump" bs=1 seek=100 conv=notrunc status=none
+expect 2 "backup verify of a corrupted backup" -- "$BIN/backup" verify "$dump"
+grep -q "SHA-256" <<<"$OUT$ERR" || fail "verify says why: $OUT$ERR"
+
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 ls "$LOG_DIR"/jobs_*.log >/dev/null 2>&1 || fail "jobs_YYYYMMDD.log written"
 
