@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "nightshift", targets: ["nightshift"]),
         .executable(name: "rate-calc", targets: ["rate-calc"]),
         .executable(name: "backup", targets: ["backup"]),
+        .executable(name: "usage-aggregate", targets: ["usage-aggregate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,7 @@ let package = Package(
         .target(name: "WorkingRates", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
 
         .target(name: "Backups", dependencies: ["NightshiftCore", "Postgres"]),
+        .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
 
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
@@ -65,6 +67,10 @@ let package = Package(
             "Backups", "NightshiftCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "usage-aggregate", dependencies: [
+            "UsageAggregation", "NightshiftCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "nightshift", dependencies: [
             "NightshiftCore", "OperatorTools",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,6 +84,7 @@ let package = Package(
         .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "TestSupport"]),
         .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "TestSupport"]),
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "TestSupport"]),
+        .testTarget(name: "UsageAggregationTests", dependencies: ["UsageAggregation", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

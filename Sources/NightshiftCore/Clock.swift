@@ -36,6 +36,8 @@ public enum TimestampArgument {
               let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
               let hour = number(11, 2), let minute = number(14, 2),
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60 else { return nil }
+        // 2026-02-30 is refused, not rolled over into March.
+        guard CivilCalendar.civilFromDays(CivilCalendar.daysFromCivil(year, month, day)).2 == day else { return nil }
         var index = 16
         var second: Int64 = 0
         var fraction = 0.0
@@ -113,5 +115,12 @@ public enum LocalTime {
         let (y, m, d) = CivilCalendar.civilFromDays(days)
         return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", y, m, d,
                       secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, millis - seconds * 1000)
+    }
+}
+
+/// A `YYYY-MM-DD` argument (`--date`, `--from`, `--to`).
+public enum CalendarDate {
+    public static func isValid(_ text: String) -> Bool {
+        text.count == 10 && TimestampArgument.parse(text + "T00:00Z", timeZone: TimeZone(identifier: "UTC")!) != nil
     }
 }

@@ -23,7 +23,7 @@ public struct RateCalcJob: Job {
         settings = try RateCalcSettings.load(config, core: core)
         fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
         for (flag, value) in [("--from", options.selection.from), ("--to", options.selection.to)] {
-            if let value, !Self.isDate(value) { throw UsageError("\(flag) \(value): expected a date YYYY-MM-DD") }
+            if let value, !CalendarDate.isValid(value) { throw UsageError("\(flag) \(value): expected a date YYYY-MM-DD") }
         }
         if let from = options.selection.from, let to = options.selection.to, from > to {
             throw UsageError("--from \(from) is after --to \(to)")
@@ -84,9 +84,5 @@ public struct RateCalcJob: Job {
                    "\(try row.int("peak_on_shift"))"].joined(separator: "\t"))
         }
         return JobSummary(itemsOK: plan.count)
-    }
-
-    static func isDate(_ text: String) -> Bool {
-        TimestampArgument.parse(text + "T00:00Z", timeZone: TimeZone(identifier: "UTC")!) != nil && text.count == 10
     }
 }

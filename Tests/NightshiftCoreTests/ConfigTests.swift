@@ -88,6 +88,11 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(TimestampArgument.parse("2026-11-23T21:00", timeZone: tokyo), expected)
         XCTAssertEqual(TimestampArgument.parse("2026-11-23 21:00", timeZone: tokyo), expected)
         XCTAssertNil(TimestampArgument.parse("tonight", timeZone: tokyo))
+        XCTAssertNil(TimestampArgument.parse("2026-02-29T00:00", timeZone: tokyo), "not a leap year")
+        XCTAssertNotNil(TimestampArgument.parse("2028-02-29T00:00", timeZone: tokyo))
+        XCTAssertNil(TimestampArgument.parse("2026-11-31T00:00", timeZone: tokyo))
+        XCTAssertFalse(CalendarDate.isValid("2026-02-30"))
+        XCTAssertTrue(CalendarDate.isValid("2026-12-31"))
     }
 }
 

@@ -17,6 +17,7 @@ final class CrontabTests: XCTestCase {
         // The planned commands are present, commented, with their schedules.
         XCTAssertEqual(entries.first { $0.executable == "rate-calc" }?.schedule, ["15", "*/6", "*", "*", "*"])
         XCTAssertEqual(entries.first { $0.executable == "backup" }?.schedule, ["0", "1", "*", "*", "*"])
+        XCTAssertEqual(entries.first { $0.executable == "usage-aggregate" }?.schedule, ["0", "3", "*", "*", "*"])
         for planned in ["#0 6 1 * *\t$NIGHTSHIFT_BIN/invoice", "#0 7 2 * *\t$NIGHTSHIFT_BIN/monthly-report",
                         "#0 4 * * 0\t$NIGHTSHIFT_BIN/maintenance"] {
             XCTAssertTrue(text.contains(planned), planned)

@@ -31,7 +31,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc backup nightshift; do
+for exe in status-collect rate-calc backup usage-aggregate nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -131,6 +131,18 @@ as_postgres "$PG_BIN/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --force "${SM
 printf 'X' | dd of="$dump" bs=1 seek=100 conv=notrunc status=none
 expect 2 "backup verify of a corrupted backup" -- "$BIN/backup" verify "$dump"
 grep -q "SHA-256" <<<"$OUT$ERR" || fail "verify says why: $OUT$ERR"
+
+expect 64 "usage-aggregate with a bad date" -- "$BIN/usage-aggregate" --date 2026-02-30
+expect 78 "usage-aggregate with a bad look-back" -- env USAGE_AGGREGATE_LOOKBACK_DAYS=x "$BIN/usage-aggregate"
+psql_smoke "INSERT INTO company (name, billing_email, created_at) VALUES ('Smoke KK', 'billing@smoke.example', '2026-11-01 00:00+09');
+    INSERT INTO app_user (company_id, email, created_at) SELECT 1, 'u' || g, '2026-11-01 00:00+09' FROM generate_series(1, 4) g;
+    INSERT INTO activity_event (company_id, user_id, kind, occurred_at) VALUES (1, 1, 'login', '2026-11-20 09:00+09')"
+expect 0 "usage-aggregate --dry-run" -- "$BIN/usage-aggregate" --dry-run --date 2026-11-20 --now 2026-11-23T03:00
+grep -q "^1	2026-11-20	4	1	" <<<"$OUT" || fail "dry run prints the company's day: $OUT"
+expect 0 "usage-aggregate (quiet)" -- "$BIN/usage-aggregate" --now 2026-11-23T03:00
+[ -z "$OUT$ERR" ] || fail "a successful usage-aggregate printed output: $OUT$ERR"
+[ "$(psql_smoke "SELECT count(*) || '/' || sum(total_users) FROM usage_log WHERE company_id = 1")" = "22/88" ] \
+    || fail "usage-aggregate stored 22 days (11-01 … 11-22) of 4 users"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 ls "$LOG_DIR"/jobs_*.log >/dev/null 2>&1 || fail "jobs_YYYYMMDD.log written"

@@ -1,0 +1,87 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// `usage-aggregate`: one usage_log row per active company and finished local day, plus a
+/// system-wide row per day; catches up missed days.
+public struct UsageAggregateJob: Job {
+    public struct Options: Sendable {
+        public var selection = UsagePlan.Selection()
+        public var dryRun = false
+        public var now: String?
+        public init() {}
+    }
+
+    public let name = "usage-aggregate"
+    public var options: Options
+    public var isDryRun: Bool { options.dryRun }
+    var settings: UsageSettings!
+    var fixedNow: Date?
+
+    public init(options: Options) { self.options = options }
+
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+        settings = try UsageSettings.load(config, core: core)
+        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
+        for (flag, value) in [("--from", options.selection.from), ("--to", options.selection.to)] {
+            if let value, !CalendarDate.isValid(value) { throw UsageError("\(flag) \(value): expected a date YYYY-MM-DD") }
+        }
+        if let from = options.selection.from, let to = options.selection.to, from > to {
+            throw UsageError("--from \(from) is after --to \(to)")
+        }
+    }
+
+    public func run(_ context: JobContext) throws -> JobSummary {
+        let now = fixedNow ?? context.clock.now
+        let days = try UsagePlan.days(context.db, now: now, selection: options.selection, settings: settings)
+        context.logger.info("aggregating", ["days": .int(days.count)])
+        if isDryRun { return try dryRun(context, days: days) }
+
+        var summary = JobSummary()
+        for day in days {
+            let key = "day:\(day)"
+            do {
+                try UsageAggregation.compute(context.db, day: day, timeZone: settings.timeZone, runID: context.runID!)
+                try context.failures?.resolve(itemKey: key)
+                summary.itemsOK += 1
+            } catch let error as PostgresError where !error.isTransient {
+                summary.itemsFailed += 1
+                summary.failedItems.append("\(day): \(error)")
+                context.logger.error("usage aggregation failed", ["day": .string(day)], error: error)
+                try context.failures?.record(itemKey: key, error: "\(error)", attempts: 1)
+            }
+        }
+        summary.metadata["days"] = .int(summary.itemsOK)
+        summary.metadata["first_day"] = days.first.map { .string($0) }
+        summary.metadata["last_day"] = days.last.map { .string($0) }
+        summary.message = "\(summary.itemsOK) days aggregated"
+        return summary
+    }
+
+    /// Aggregates inside a transaction that is rolled back and prints the rows a run would write.
+    func dryRun(_ context: JobContext, days: [String]) throws -> JobSummary {
+        let db = context.db
+        try db.execute(script: "BEGIN")
+        defer { try? db.execute(script: "ROLLBACK") }
+        let runID = try RunLedger(db: db, job: name).start(arguments: ["--dry-run"])  // rolled back below
+        print(UsageAggregateJob.columns.joined(separator: "\t"))
+        for day in days {
+            try db.query(UsageAggregation.companySQL, [day, settings.timeZone.identifier, runID])
+            try db.query(UsageAggregation.systemSQL, [day, runID])
+            let rows = try db.query("""
+                SELECT coalesce(company_id::text, 'all') AS company, usage_date::text AS day, total_users, active_users,
+                       total_engineers, active_engineers, approaches, emails_sent, logins, api_calls, storage_mb
+                  FROM usage_log WHERE usage_date = $1::date AND run_id = $2
+                 ORDER BY company_id NULLS LAST
+                """, [day, runID]).rows
+            for row in rows {
+                print(try [row.string("company"), row.string("day")].joined(separator: "\t") + "\t" +
+                      (try UsageAggregateJob.columns.dropFirst(2).map { "\(try row.int($0))" }).joined(separator: "\t"))
+            }
+        }
+        return JobSummary(itemsOK: days.count)
+    }
+
+    static let columns = ["company", "day", "total_users", "active_users", "total_engineers", "active_engineers",
+                          "approaches", "emails_sent", "logins", "api_calls", "storage_mb"]
+}

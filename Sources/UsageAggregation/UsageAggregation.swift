@@ -1,0 +1,24 @@
+import Foundation
+import Postgres
+
+/// The aggregation itself, as SQL run inside PostgreSQL (`SQL/*.sql`): one day's company rows
+/// and then its system-wide row, in one transaction, upserted so a recomputation is identical.
+public enum UsageAggregation {
+    public static let companySQL = load("usage_log")
+    public static let systemSQL = load("system_usage")
+
+    public static func compute(_ db: Connection, day: String, timeZone: TimeZone, runID: Int64) throws {
+        try db.transaction {
+            try db.query(companySQL, [day, timeZone.identifier, runID])
+            try db.query(systemSQL, [day, runID])
+        }
+    }
+
+    private static func load(_ name: String) -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "sql", subdirectory: "SQL"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            fatalError("the bundled SQL/\(name).sql is missing from this install")
+        }
+        return text
+    }
+}
