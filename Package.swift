@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "rate-calc", targets: ["rate-calc"]),
         .executable(name: "backup", targets: ["backup"]),
         .executable(name: "usage-aggregate", targets: ["usage-aggregate"]),
+        .executable(name: "invoice", targets: ["invoice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +51,7 @@ let package = Package(
 
         .target(name: "Backups", dependencies: ["NightshiftCore", "Postgres"]),
         .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
+        .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres"]),
 
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
@@ -71,6 +73,10 @@ let package = Package(
             "UsageAggregation", "NightshiftCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "invoice", dependencies: [
+            "Invoicing", "NightshiftCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "nightshift", dependencies: [
             "NightshiftCore", "OperatorTools",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,6 +91,7 @@ let package = Package(
         .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "TestSupport"]),
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "TestSupport"]),
         .testTarget(name: "UsageAggregationTests", dependencies: ["UsageAggregation", "TestSupport"]),
+        .testTarget(name: "InvoicingTests", dependencies: ["Invoicing", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -31,7 +31,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc backup usage-aggregate nightshift; do
+for exe in status-collect rate-calc backup usage-aggregate invoice nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -143,6 +143,25 @@ expect 0 "usage-aggregate (quiet)" -- "$BIN/usage-aggregate" --now 2026-11-23T03
 [ -z "$OUT$ERR" ] || fail "a successful usage-aggregate printed output: $OUT$ERR"
 [ "$(psql_smoke "SELECT count(*) || '/' || sum(total_users) FROM usage_log WHERE company_id = 1")" = "22/88" ] \
     || fail "usage-aggregate stored 22 days (11-01 … 11-22) of 4 users"
+
+export INVOICE_ISSUER_NAME="株式会社スモーク" INVOICE_ISSUER_ADDRESS="東京都千代田区1-1" INVOICE_ISSUER_REGISTRATION_NUMBER=T1234567890123
+expect 78 "invoice with a malformed registration number" -- env INVOICE_ISSUER_REGISTRATION_NUMBER=1234567890123 "$BIN/invoice"
+grep -q "invoice.issuer.registration_number" <<<"$ERR" || fail "the config error names the key: $ERR"
+expect 64 "invoice with a bad month" -- "$BIN/invoice" --month 2026-13
+psql_smoke "INSERT INTO contract_plan (name, base_price_yen, included_users, price_per_user_yen, included_engineers, price_per_engineer_yen)
+      VALUES ('Smoke', 30000, 3, 1500, 0, 0);
+    INSERT INTO contract (company_id, plan_id, starts_on) VALUES (1, 1, '2026-11-01')"
+expect 1 "invoice --dry-run with usage missing for 11-23 … 11-30" -- "$BIN/invoice" --dry-run --month 2026-11 --now 2026-12-01T06:00
+grep -q "usage_log has 22 of the 30 days" <<<"$ERR" || fail "the dry run says why: $ERR"
+expect 2 "invoice with usage missing (its only contract fails)" -- "$BIN/invoice" --month 2026-11 --now 2026-12-01T06:00
+grep -q "usage_log has 22 of the 30 days" <<<"$ERR" || fail "the summary says why: $ERR"
+expect 0 "usage-aggregate catches up to 11-30" -- "$BIN/usage-aggregate" --now 2026-12-01T03:00
+expect 0 "invoice --dry-run" -- "$BIN/invoice" --dry-run --month 2026-11 --now 2026-12-01T06:00
+# 4 users, 3 included: ¥30,000 + ¥1,500 = ¥31,500, tax ¥3,150, total ¥34,650.
+grep -q "^INV-202611-000001-000001	Smoke KK	2026-11-01..2026-11-30	31500	3150	34650$" <<<"$OUT" || fail "dry run prints the invoice: $OUT"
+expect 0 "invoice (quiet)" -- "$BIN/invoice" --now 2026-12-01T06:00
+[ -z "$OUT$ERR" ] || fail "a successful invoice run printed output: $OUT$ERR"
+[ "$(psql_smoke "SELECT invoice_number || ' ' || total_yen FROM invoice")" = "INV-202611-000001-000001 34650" ] || fail "one invoice stored"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 ls "$LOG_DIR"/jobs_*.log >/dev/null 2>&1 || fail "jobs_YYYYMMDD.log written"

@@ -60,6 +60,10 @@ public struct JobRunner {
             let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: nil)
             do {
                 let summary = try job.run(context)
+                if summary.itemsFailed > 0 {
+                    console.failureSummary("\(job.name) (dry run): \(summary.itemsFailed) item(s) would fail: " +
+                                           summary.failedItems.prefix(5).joined(separator: "; "))
+                }
                 return summary.itemsFailed == 0 ? .succeeded : .partial
             } catch {
                 console.failureSummary(Secrets.shared.scrub("\(job.name) (dry run) failed: \(error)"))

@@ -79,4 +79,13 @@ public struct FailureLog {
              WHERE job = $1 AND item_key = $2 AND resolved_at IS NULL
             """, [job, itemKey, runID])
     }
+
+    /// Many items went through: one statement, however many keys.
+    public func resolve(itemKeys: [String]) throws {
+        guard !itemKeys.isEmpty else { return }
+        try db.query("""
+            UPDATE batch_failures SET resolved_at = now(), resolved_by_run = $3
+             WHERE job = $1 AND item_key = ANY ($2::text[]) AND resolved_at IS NULL
+            """, [job, itemKeys, runID])
+    }
 }

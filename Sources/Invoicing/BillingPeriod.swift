@@ -1,0 +1,43 @@
+import Foundation
+
+/// A billing month: its first and last day as `YYYY-MM-DD`.
+public struct BillingMonth: Sendable, Equatable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), (2000...9999).contains(year), (1...12).contains(month)
+        else { return nil }
+        self.year = year
+        self.month = month
+    }
+
+    init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    /// The month before the one containing `now` in `timeZone`.
+    public static func previous(to now: Date, in timeZone: TimeZone) -> BillingMonth {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month], from: now)
+        return parts.month! == 1 ? BillingMonth(year: parts.year! - 1, month: 12) : BillingMonth(year: parts.year!, month: parts.month! - 1)
+    }
+
+    public var description: String { String(format: "%04d-%02d", year, month) }
+    /// `YYYYMM`, as used in invoice numbers and file names.
+    public var compact: String { String(format: "%04d%02d", year, month) }
+    public var firstDay: String { description + "-01" }
+    public var lastDay: String { description + String(format: "-%02d", dayCount) }
+
+    public var dayCount: Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

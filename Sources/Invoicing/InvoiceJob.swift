@@ -1,0 +1,92 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// `invoice`: one invoice per contract active on the billing month's last day, exactly once.
+public struct InvoiceJob: Job {
+    public struct Options: Sendable {
+        /// `YYYY-MM`; the month before `now` when nil.
+        public var month: String?
+        public var dryRun = false
+        public var now: String?
+        public init() {}
+    }
+
+    public let name = "invoice"
+    public var options: Options
+    public var isDryRun: Bool { options.dryRun }
+    var settings: InvoiceSettings!
+    var fixedNow: Date?
+    /// Contracts read and stored per transaction, so memory stays flat with the contract count.
+    static let pageSize = 1000
+
+    public init(options: Options) { self.options = options }
+
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+        if let month = options.month, BillingMonth(month) == nil {
+            throw UsageError("--month \(month): expected YYYY-MM")
+        }
+        settings = try InvoiceSettings.load(config, core: core)
+        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
+    }
+
+    public func run(_ context: JobContext) throws -> JobSummary {
+        let now = fixedNow ?? context.clock.now
+        let month = options.month.flatMap(BillingMonth.init) ?? BillingMonth.previous(to: now, in: settings.timeZone)
+        let issueDate = InvoiceJob.localDate(now, in: settings.timeZone)
+        context.logger.info("billing", ["month": .string(month.description), "issue_date": .string(issueDate)])
+
+        var summary = JobSummary()
+        var existing = 0, created = 0, billedYen = 0
+        var after = 0
+        if isDryRun { print("number\tcompany\tperiod\tsubtotal_yen\ttax_yen\ttotal_yen") }
+        while true {
+            let page = try InvoiceCandidates.page(context.db, month: month, afterContract: after, limit: InvoiceJob.pageSize)
+            guard let last = page.last else { break }
+            after = last.contractID
+            var drafts: [InvoiceDraft] = []
+            for candidate in page {
+                // Already billed: done, and counted as such (a rerun is not a failure of those).
+                if candidate.existingInvoice { existing += 1; summary.itemsOK += 1; continue }
+                do {
+                    drafts.append(try InvoiceDraft.make(candidate, month: month, settings: settings))
+                } catch let problem as InvoiceProblem {
+                    let key = InvoiceDraft.itemKey(candidate.contractID)
+                    summary.itemsFailed += 1
+                    summary.failedItems.append("contract \(candidate.contractID): \(problem)")
+                    context.logger.error("invoice cannot be computed", ["contract_id": .int(candidate.contractID),
+                                                                        "reason": .string(problem.description)])
+                    try context.failures?.record(itemKey: key, error: problem.description, attempts: 1)
+                }
+            }
+            if isDryRun {
+                for draft in drafts { print(InvoiceJob.dryRunLine(draft)) }
+                summary.itemsOK += drafts.count
+                continue
+            }
+            let constants = InvoiceStore.Constants(month: month, issueDate: issueDate, dueDays: settings.dueDays,
+                                                   issuer: settings.issuer, runID: context.runID!)
+            created += try InvoiceStore.insert(drafts, constants: constants, db: context.db)
+            try context.failures?.resolve(itemKeys: drafts.map(\.itemKey))
+            summary.itemsOK += drafts.count
+            billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }
+        }
+        summary.metadata = ["month": .string(month.description), "created": .int(created), "existing": .int(existing),
+                            "failed": .int(summary.itemsFailed), "billed_yen": .int(billedYen)]
+        summary.message = "\(month): \(created) invoices created (\(existing) existed), \(summary.itemsFailed) failed"
+        return summary
+    }
+
+    static func dryRunLine(_ draft: InvoiceDraft) -> String {
+        let c = draft.candidate, a = draft.amounts
+        return [draft.number, c.companyName, "\(c.periodStart)..\(c.periodEnd)", "\(a.subtotalYen)", "\(a.taxYen)",
+                "\(a.totalYen)"].joined(separator: "\t")
+    }
+
+    static func localDate(_ date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Invoicing
+import NightshiftCore
+
+struct Invoice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoice",
+        abstract: "Monthly invoices for every contract active on the billing month's last day, exactly once.",
+        discussion: "Exit codes: 0 succeeded or skipped, 1 partial (some contracts could not be billed), 2 failed, 64 usage, 75 database unreachable, 78 configuration.")
+
+    @OptionGroup var run: RunOptions
+    @Option(help: ArgumentHelp("The month to bill (YYYY-MM); default: the month before now.", valueName: "month"))
+    var month: String?
+    @Flag(name: .customLong("dry-run"), help: "Print the invoices that would be created; write nothing.") var dryRun = false
+    @Option(help: ArgumentHelp("Act as if at this time (ISO 8601): decides the default month and the issue date.", valueName: "timestamp"))
+    var now: String?
+
+    func run() async throws {
+        var options = InvoiceJob.Options()
+        options.month = month
+        options.dryRun = dryRun
+        options.now = now
+        let code = await JobRunner().run(InvoiceJob(options: options), options: run,
+                                         arguments: Array(CommandLine.arguments.dropFirst()))
+        throw ExitCode(code.rawValue)
+    }
+}
+
+await runAsyncCommand(Invoice.self)
