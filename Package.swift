@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
 
         // fork + exec of child programs that die with their parent (libc only).
         .target(name: "CSpawn"),
@@ -30,6 +32,7 @@ let package = Package(
         // Thin safe wrappers: no C pointer leaves these modules.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "Web", dependencies: ["CCurl", "CLibXML2"]),
+        .target(name: "Documents", dependencies: ["CPangoCairo", "CPoppler"]),
 
         // The shared core every command stands on.
         .target(
@@ -51,7 +54,7 @@ let package = Package(
 
         .target(name: "Backups", dependencies: ["NightshiftCore", "Postgres"]),
         .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
-        .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres"]),
+        .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents"]),
 
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
@@ -86,6 +89,7 @@ let package = Package(
                 exclude: ["fixture_server.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "TestSupport"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport"]),
         .testTarget(name: "NightshiftCoreTests", dependencies: ["NightshiftCore", "TestSupport"]),
         .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "TestSupport"]),
         .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "TestSupport"]),

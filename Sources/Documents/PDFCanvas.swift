@@ -1,0 +1,103 @@
+import CPangoCairo
+import Foundation
+
+public struct DocumentError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A PDF drawn with cairo, its text laid out by pango with one font family (embedded, subset, by
+/// cairo). Coordinates are points from the top-left corner. Not shareable between threads; one
+/// canvas per document.
+public final class PDFCanvas {
+    public enum Alignment { case left, center, right }
+    /// A4 in points.
+    public static let a4Width = 595.2756
+    public static let a4Height = 841.8898
+
+    public let width: Double
+    public let height: Double
+    private let surface: OpaquePointer
+    private let cr: OpaquePointer
+    private let fontFamily: String
+    private var finished = false
+
+    /// `creationDate` (`YYYY-MM-DDThh:mm:ss`) is stored as the PDF's date, so the same document
+    /// renders to the same bytes whenever it is rendered.
+    public init(path: String, fontFamily: String, title: String, creationDate: String,
+                width: Double = PDFCanvas.a4Width, height: Double = PDFCanvas.a4Height) throws {
+        guard let surface = cairo_pdf_surface_create(path, width, height) else { throw DocumentError("cannot create \(path)") }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            cairo_surface_destroy(surface)
+            throw DocumentError("cannot create \(path): \(String(cString: cairo_status_to_string(status)))")
+        }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Nightshift")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, creationDate)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, creationDate)
+        self.surface = surface
+        self.cr = cairo_create(surface)
+        self.fontFamily = fontFamily
+        self.width = width
+        self.height = height
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        if !finished { cairo_surface_finish(surface) }
+        cairo_surface_destroy(surface)
+    }
+
+    /// Draws `text` in a box `width` wide at (x, y); returns the height it took. Newlines break
+    /// lines; long lines wrap.
+    @discardableResult
+    public func text(_ text: String, x: Double, y: Double, width: Double, size: Double, bold: Bool = false,
+                     align: Alignment = .left, gray: Double = 0) -> Double {
+        guard let layout = pango_cairo_create_layout(cr) else { return 0 }
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let description = pango_font_description_new()
+        defer { pango_font_description_free(description) }
+        pango_font_description_set_family(description, fontFamily)
+        pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
+        pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+        pango_layout_set_font_description(layout, description)
+        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_alignment(layout, align == .left ? PANGO_ALIGN_LEFT : (align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_CENTER))
+        pango_layout_set_text(layout, text, -1)
+        cairo_set_source_rgb(cr, gray, gray, gray)
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, layout)
+        var w: Int32 = 0, h: Int32 = 0
+        pango_layout_get_pixel_size(layout, &w, &h)
+        return Double(h)
+    }
+
+    public func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double = 0.5, gray: Double = 0) {
+        cairo_set_source_rgb(cr, gray, gray, gray)
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, start.x, start.y)
+        cairo_line_to(cr, end.x, end.y)
+        cairo_stroke(cr)
+    }
+
+    public func fill(x: Double, y: Double, width: Double, height: Double, gray: Double) {
+        cairo_set_source_rgb(cr, gray, gray, gray)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_fill(cr)
+    }
+
+    public func newPage() { cairo_show_page(cr) }
+
+    /// Ends the last page and writes the file; throws when cairo failed at any point.
+    public func finish() throws {
+        cairo_show_page(cr)
+        cairo_surface_finish(surface)
+        finished = true
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw DocumentError("PDF not written: \(String(cString: cairo_status_to_string(status)))")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Documents
+import Foundation
+import TestSupport
+import XCTest
+
+final class DocumentsTests: XCTestCase {
+    var root: String!
+
+    override func setUpWithError() throws { root = try temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
+
+    func testJapaneseTextRoundTripsThroughPopplerWithTheFontEmbedded() throws {
+        let path = root + "/doc.pdf"
+        let canvas = try PDFCanvas(path: path, fontFamily: "IPAexGothic", title: "試験", creationDate: "2026-11-01T06:00:00")
+        canvas.text("請求書", x: 40, y: 40, width: 515, size: 24, bold: true, align: .center)
+        canvas.text("株式会社テスト 御中", x: 40, y: 100, width: 300, size: 12)
+        canvas.text(YenFormat.string(1_234_567), x: 40, y: 140, width: 515, size: 12, align: .right)
+        canvas.newPage()
+        canvas.text("二頁目", x: 40, y: 40, width: 300, size: 12)
+        try canvas.finish()
+
+        let read = try PDFText.read(path)
+        XCTAssertEqual(read.pageCount, 2)
+        XCTAssertTrue(read.pages[0].contains("請求書"), read.pages[0])
+        XCTAssertTrue(read.pages[0].contains("株式会社テスト 御中"), read.pages[0])
+        XCTAssertTrue(read.pages[0].contains("¥1,234,567"), read.pages[0])
+        XCTAssertTrue(read.pages[1].contains("二頁目"))
+
+        // The CJK font is embedded (a subset), so the document reads the same on any machine.
+        let fonts = try ChildProcessOutput.run("/usr/bin/pdffonts", [path])
+        XCTAssertTrue(fonts.contains("IPAexGothic"), fonts)
+        let row = try XCTUnwrap(fonts.split(separator: "\n").first { $0.contains("IPAexGothic") })
+        XCTAssertTrue(row.contains(" yes "), "embedded: \(row)")
+
+        // Same content and date, same bytes.
+        let again = root + "/again.pdf"
+        let second = try PDFCanvas(path: again, fontFamily: "IPAexGothic", title: "試験", creationDate: "2026-11-01T06:00:00")
+        second.text("請求書", x: 40, y: 40, width: 515, size: 24, bold: true, align: .center)
+        second.text("株式会社テスト 御中", x: 40, y: 100, width: 300, size: 12)
+        second.text(YenFormat.string(1_234_567), x: 40, y: 140, width: 515, size: 12, align: .right)
+        second.newPage()
+        second.text("二頁目", x: 40, y: 40, width: 300, size: 12)
+        try second.finish()
+        XCTAssertEqual(FileManager.default.contents(atPath: path), FileManager.default.contents(atPath: again))
+    }
+
+    func testNonPDFsAreRefused() throws {
+        let path = root + "/broken.pdf"
+        try "%PDF-1.5\nnot really".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PDFText.read(path)) { error in
+            XCTAssertTrue("\(error)".contains("is not a readable PDF"), "\(error)")
+        }
+        XCTAssertThrowsError(try PDFText.read(root + "/missing.pdf"))
+        XCTAssertThrowsError(try PDFCanvas(path: root + "/no/such/dir/x.pdf", fontFamily: "IPAexGothic", title: "", creationDate: "2026-11-01T00:00:00"))
+    }
+
+    func testYenFormatting() {
+        XCTAssertEqual(YenFormat.string(0), "¥0")
+        XCTAssertEqual(YenFormat.string(999), "¥999")
+        XCTAssertEqual(YenFormat.string(1_000), "¥1,000")
+        XCTAssertEqual(YenFormat.string(63_800), "¥63,800")
+        XCTAssertEqual(YenFormat.string(1_234_567_890), "¥1,234,567,890")
+        XCTAssertEqual(YenFormat.string(-500), "-¥500")
+        XCTAssertEqual(YenFormat.grouped(12_345), "12,345")
+    }
+}
+
+/// Output of a helper program run to inspect a result (pdffonts).
+enum ChildProcessOutput {
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
