@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         // SHA-256 of backups (BoringSSL's assembly, no system OpenSSL needed).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Operator-editable texts of documents and mails (logic-less, no dependencies of its own).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C shims: one system library each, found through pkg-config.
@@ -32,7 +34,8 @@ let package = Package(
         // Thin safe wrappers: no C pointer leaves these modules.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "Web", dependencies: ["CCurl", "CLibXML2"]),
-        .target(name: "Documents", dependencies: ["CPangoCairo", "CPoppler"]),
+        .target(name: "Documents", dependencies: ["CPangoCairo", "CPoppler",
+                                                  .product(name: "Mustache", package: "swift-mustache")]),
 
         // The shared core every command stands on.
         .target(

@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import NightshiftCore
 import Postgres
@@ -8,6 +9,8 @@ public struct InvoiceJob: Job {
         /// `YYYY-MM`; the month before `now` when nil.
         public var month: String?
         public var dryRun = false
+        /// Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).
+        public var regenerate = false
         public var now: String?
         public init() {}
     }
@@ -16,6 +19,7 @@ public struct InvoiceJob: Job {
     public var options: Options
     public var isDryRun: Bool { options.dryRun }
     var settings: InvoiceSettings!
+    var templates: TextTemplates!
     var fixedNow: Date?
     /// Contracts read and stored per transaction, so memory stays flat with the contract count.
     static let pageSize = 1000
@@ -27,10 +31,18 @@ public struct InvoiceJob: Job {
             throw UsageError("--month \(month): expected YYYY-MM")
         }
         settings = try InvoiceSettings.load(config, core: core)
+        let directory = try config.string("templates.dir", default: TextTemplates.installDirectory)
+        do {
+            templates = try TextTemplates(directory: directory + "/invoice", names: InvoiceDocument.templateNames)
+        } catch {
+            throw ConfigurationError(key: "templates.dir", source: config.source(of: "templates.dir"),
+                                     expected: "a directory with invoice/*.mustache (\(error))")
+        }
         fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
+        umask(0o077)
         let now = fixedNow ?? context.clock.now
         let month = options.month.flatMap(BillingMonth.init) ?? BillingMonth.previous(to: now, in: settings.timeZone)
         let issueDate = InvoiceJob.localDate(now, in: settings.timeZone)
@@ -71,9 +83,15 @@ public struct InvoiceJob: Job {
             summary.itemsOK += drafts.count
             billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }
         }
+        let unbillable = summary.itemsFailed
+        var rendered = 0
+        if !isDryRun {
+            let renderer = InvoiceRenderer(settings: settings, templates: templates, context: context)
+            rendered = try renderer.render(month: month, regenerate: options.regenerate, into: &summary).rendered
+        }
         summary.metadata = ["month": .string(month.description), "created": .int(created), "existing": .int(existing),
-                            "failed": .int(summary.itemsFailed), "billed_yen": .int(billedYen)]
-        summary.message = "\(month): \(created) invoices created (\(existing) existed), \(summary.itemsFailed) failed"
+                            "unbillable": .int(unbillable), "rendered": .int(rendered), "billed_yen": .int(billedYen)]
+        summary.message = "\(month): \(created) invoices created (\(existing) existed), \(rendered) PDFs, \(summary.itemsFailed) failed"
         return summary
     }
 

@@ -13,6 +13,7 @@ struct Invoice: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The month to bill (YYYY-MM); default: the month before now.", valueName: "month"))
     var month: String?
     @Flag(name: .customLong("dry-run"), help: "Print the invoices that would be created; write nothing.") var dryRun = false
+    @Flag(help: "Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).") var regenerate = false
     @Option(help: ArgumentHelp("Act as if at this time (ISO 8601): decides the default month and the issue date.", valueName: "timestamp"))
     var now: String?
 
@@ -20,6 +21,7 @@ struct Invoice: AsyncParsableCommand {
         var options = InvoiceJob.Options()
         options.month = month
         options.dryRun = dryRun
+        options.regenerate = regenerate
         options.now = now
         let code = await JobRunner().run(InvoiceJob(options: options), options: run,
                                          arguments: Array(CommandLine.arguments.dropFirst()))

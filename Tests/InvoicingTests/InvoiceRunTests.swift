@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import NightshiftCore
 import Postgres
@@ -177,5 +178,63 @@ final class InvoiceRunTests: XCTestCase {
         XCTAssertEqual(try invoice(["--month", "2026-10"], ["INVOICE_TAX_RATE_PERCENT": "-5"]).status, 78)
         XCTAssertEqual(try invoice(["--month", "2026-13"]).status, 64)
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 0)
+    }
+
+    func testEachInvoiceHasOneVerifiedPDFThatSaysWhatTheRowSays() throws {
+        XCTAssertEqual(try invoice(["--now", "2026-11-01T06:00"]).status, 1)
+        let directory = root + "/output/invoices/2026-10"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        XCTAssertEqual(files, ["INV-202610-000001-000001.pdf", "INV-202610-000002-000002.pdf", "INV-202610-000003-000003.pdf",
+                               "INV-202610-000004-000004.pdf", "INV-202610-000005-000005.pdf", "INV-202610-000007-000007.pdf"])
+        let row = try db.connection.query("SELECT pdf_path, pdf_sha256 FROM invoice WHERE contract_id = 3").first!
+        let path = try row.string("pdf_path")
+        XCTAssertEqual(path, directory + "/INV-202610-000003-000003.pdf")
+        XCTAssertEqual(try FileDigest.sha256(ofFile: path), try row.string("pdf_sha256"))
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue, 0o600)
+
+        let pdf = try PDFText.read(path)
+        XCTAssertEqual(pdf.pageCount, 1)
+        for expected in ["請求書", "Both KK 御中", "INV-202610-000003-000003", "発行日: 2026年11月1日", "お支払期限: 2026年12月1日",
+                         "株式会社ナイトシフト", "登録番号: T1234567890123", "追加エンジニア(5名超過分)", "¥6,000",
+                         "10%対象 小計(税抜)", "¥58,000", "消費税(10%)", "¥5,800", "¥63,800",
+                         "2026年10月1日 から 2026年10月31日 までのご利用分です。"] {
+            XCTAssertTrue(pdf.text.contains(expected), "\(expected) in \(pdf.text)")
+        }
+
+        // --regenerate re-renders the same bytes; a changed template changes the text, never the number or amounts.
+        XCTAssertEqual(try invoice(["--month", "2026-10", "--regenerate", "--now", "2026-11-05T06:00"]).status, 1)
+        XCTAssertEqual(try FileDigest.sha256(ofFile: path), try row.string("pdf_sha256"))
+        let templates = root + "/templates"
+        try FileManager.default.createDirectory(atPath: templates + "/invoice", withIntermediateDirectories: true)
+        for name in ["issuer", "payment"] {
+            try FileManager.default.copyItem(atPath: TestEnvironment.packageRoot + "/templates/invoice/\(name).mustache",
+                                             toPath: templates + "/invoice/\(name).mustache")
+        }
+        try "毎度ありがとうございます。{{max_users}}名でご利用いただきました。".write(toFile: templates + "/invoice/notes.mustache", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try invoice(["--month", "2026-10", "--regenerate", "--now", "2026-11-05T06:00"], ["TEMPLATES_DIR": templates]).status, 1)
+        let changed = try PDFText.read(path).text
+        XCTAssertTrue(changed.contains("毎度ありがとうございます。12名でご利用いただきました。"), changed)
+        XCTAssertTrue(changed.contains("INV-202610-000003-000003") && changed.contains("¥63,800") && changed.contains("2026年11月1日"))
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 6)
+    }
+
+    func testAPDFThatFailsItsCheckNeverTakesItsFinalName() throws {
+        // A control character cannot be shown: the read-back text lacks the recipient's name.
+        try db.connection.execute(script: "UPDATE company SET name = 'Bell' || chr(7) || 'KK' WHERE id = 2")
+        let result = try invoice(["--now", "2026-11-01T06:00"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("INV-202610-000002-000002: the PDF's text lacks the recipient"), result.stderr)
+        let directory = root + "/output/invoices/2026-10"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        XCTAssertEqual(files.count, 5, "\(files)")
+        XCTAssertFalse(files.contains { $0.contains("000002") }, "neither the PDF nor its partial is left: \(files)")
+        XCTAssertEqual(try openFailures()["pdf:INV-202610-000002-000002"]?.hasPrefix("the PDF's text lacks the recipient"), true)
+        XCTAssertTrue(try db.connection.query("SELECT rendered_at IS NULL AS pending FROM invoice WHERE contract_id = 2").first!.bool("pending"))
+
+        // Fixed (here in the invoice's copy of the name): the next run renders it and resolves the failure.
+        try db.connection.execute(script: "UPDATE invoice SET recipient_name = 'Bell KK' WHERE contract_id = 2")
+        XCTAssertEqual(try invoice(["--now", "2026-11-01T07:00"]).status, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/INV-202610-000002-000002.pdf"))
+        XCTAssertNil(try openFailures()["pdf:INV-202610-000002-000002"])
     }
 }

@@ -144,6 +144,8 @@ expect 0 "usage-aggregate (quiet)" -- "$BIN/usage-aggregate" --now 2026-11-23T03
 [ "$(psql_smoke "SELECT count(*) || '/' || sum(total_users) FROM usage_log WHERE company_id = 1")" = "22/88" ] \
     || fail "usage-aggregate stored 22 days (11-01 … 11-22) of 4 users"
 
+export OUTPUT_DIR="$VAR/smoke-output"
+rm -rf "$OUTPUT_DIR"
 export INVOICE_ISSUER_NAME="株式会社スモーク" INVOICE_ISSUER_ADDRESS="東京都千代田区1-1" INVOICE_ISSUER_REGISTRATION_NUMBER=T1234567890123
 expect 78 "invoice with a malformed registration number" -- env INVOICE_ISSUER_REGISTRATION_NUMBER=1234567890123 "$BIN/invoice"
 grep -q "invoice.issuer.registration_number" <<<"$ERR" || fail "the config error names the key: $ERR"
@@ -162,6 +164,9 @@ grep -q "^INV-202611-000001-000001	Smoke KK	2026-11-01..2026-11-30	31500	3150	34
 expect 0 "invoice (quiet)" -- "$BIN/invoice" --now 2026-12-01T06:00
 [ -z "$OUT$ERR" ] || fail "a successful invoice run printed output: $OUT$ERR"
 [ "$(psql_smoke "SELECT invoice_number || ' ' || total_yen FROM invoice")" = "INV-202611-000001-000001 34650" ] || fail "one invoice stored"
+pdf="$OUTPUT_DIR/invoices/2026-11/INV-202611-000001-000001.pdf"
+pdftotext "$pdf" - 2>/dev/null | grep -q "¥34,650" || fail "the PDF shows the total"
+[ "$(stat -c %a "$pdf")" = 600 ] || fail "the PDF is mode 0600"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 ls "$LOG_DIR"/jobs_*.log >/dev/null 2>&1 || fail "jobs_YYYYMMDD.log written"

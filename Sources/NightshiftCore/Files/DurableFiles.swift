@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -57,6 +58,18 @@ public enum DurableFiles {
         try sync(from)
         try check(rename(from, to), "rename", from)
         try sync(parent(of: to))
+    }
+
+    /// `commit` for many files of one directory at the price of one: one `syncfs` flushes all
+    /// their contents, then each is renamed, then the directory is synced once.
+    public static func commitAll(_ renames: [(from: String, to: String)], in directory: String) throws {
+        guard !renames.isEmpty else { return }
+        let fd = open(directory, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(path: directory, operation: "open", code: errno) }
+        defer { close(fd) }
+        try check(ns_syncfs(fd), "syncfs", directory)
+        for rename in renames { try check(Glibc.rename(rename.from, rename.to), "rename", rename.from) }
+        try check(fsync(fd), "fsync", directory)
     }
 
     /// Writes `data` to `path` atomically with `mode`.

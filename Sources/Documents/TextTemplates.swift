@@ -1,0 +1,45 @@
+import Foundation
+import Mustache
+
+/// Plain-text Mustache templates from a directory (`templates/`), for the texts an operator may
+/// edit: document blocks, notes, mail subjects and bodies. `{{name}}` inserts a value as is
+/// (no HTML escaping: these are not web pages).
+public struct TextTemplates: Sendable {
+    public let directory: String
+    private let templates: [String: MustacheTemplate]
+
+    /// Loads `names` (files `NAME.mustache`); a missing or malformed one is an error naming it.
+    public init(directory: String, names: [String]) throws {
+        var templates: [String: MustacheTemplate] = [:]
+        for name in names {
+            let path = "\(directory)/\(name).mustache"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw DocumentError("template \(path) is missing or unreadable")
+            }
+            do {
+                templates[name] = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
+            } catch {
+                throw DocumentError("template \(path) is malformed: \(error)")
+            }
+        }
+        self.directory = directory
+        self.templates = templates
+    }
+
+    public func render(_ name: String, _ values: [String: Any]) -> String {
+        guard let template = templates[name] else { preconditionFailure("template \(name) was not loaded") }
+        return template.render(values).trimmingCharacters(in: .newlines)
+    }
+
+    /// `templates/` of this install: the nearest one above the executable (`.build/release/…`
+    /// or `.build/<triple>/release/…` of a checkout), else the working directory's.
+    public static var installDirectory: String {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = directory.appendingPathComponent("templates")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("invoice").path) { return candidate.path }
+            directory.deleteLastPathComponent()
+        }
+        return "templates"
+    }
+}

@@ -1,0 +1,83 @@
+import Documents
+import Foundation
+
+/// The A4 invoice (適格請求書): title, recipient, number and dates, the issuer with its
+/// registration number, the lines, the subtotal and tax per rate, the total, notes and payment
+/// instructions (the last two and the issuer block from `templates/invoice/`).
+enum InvoiceDocument {
+    static let templateNames = ["issuer", "notes", "payment"]
+    static let font = "IPAexGothic"
+
+    static func draw(_ invoice: StoredInvoice, templates: TextTemplates, to path: String) throws {
+        let canvas = try PDFCanvas(path: path, fontFamily: font, title: "請求書 \(invoice.number)",
+                                   creationDate: invoice.issueDate + "T00:00:00")
+        let left = 50.0, right = PDFCanvas.a4Width - 50, width = right - left
+        canvas.text("請求書", x: left, y: 45, width: width, size: 22, bold: true, align: .center)
+
+        var y = 100.0
+        let recipient = (invoice.recipientPostalCode.isEmpty ? "" : "〒\(invoice.recipientPostalCode)\n") +
+            (invoice.recipientAddress.isEmpty ? "" : invoice.recipientAddress + "\n")
+        y += canvas.text(recipient, x: left, y: y, width: 280, size: 10)
+        canvas.text("\(invoice.recipientName) 御中", x: left, y: y + 4, width: 280, size: 14, bold: true)
+        canvas.line(from: (left, y + 24), to: (left + 280, y + 24), width: 0.8)
+
+        let meta = "請求書番号: \(invoice.number)\n発行日: \(japaneseDate(invoice.issueDate))\nお支払期限: \(japaneseDate(invoice.dueDate))"
+        var rightY = 100.0
+        rightY += canvas.text(meta, x: 340, y: rightY, width: right - 340, size: 9, align: .right) + 10
+        let issuer = templates.render("issuer", ["name": invoice.issuerName, "address": invoice.issuerAddress,
+                                                 "registration_number": invoice.issuerRegistration])
+        rightY += canvas.text(issuer, x: 340, y: rightY, width: right - 340, size: 9, align: .right)
+
+        y = max(y + 50, rightY + 20)
+        canvas.text("下記のとおりご請求申し上げます。", x: left, y: y, width: width, size: 10)
+        y += 22
+        canvas.fill(x: left, y: y, width: 300, height: 30, gray: 0.92)
+        canvas.text("ご請求金額(税込)", x: left + 8, y: y + 8, width: 120, size: 11, bold: true)
+        canvas.text(YenFormat.string(invoice.totalYen), x: left + 120, y: y + 5, width: 172, size: 16, bold: true, align: .right)
+        y += 50
+
+        let columns = (item: left + 4, quantity: left + 270, unit: left + 340, amount: left + 420)
+        canvas.fill(x: left, y: y, width: width, height: 20, gray: 0.85)
+        canvas.text("品目", x: columns.item, y: y + 4, width: 250, size: 9, bold: true)
+        canvas.text("数量", x: columns.quantity, y: y + 4, width: 60, size: 9, bold: true, align: .right)
+        canvas.text("単価", x: columns.unit, y: y + 4, width: 70, size: 9, bold: true, align: .right)
+        canvas.text("金額", x: columns.amount, y: y + 4, width: right - columns.amount - 4, size: 9, bold: true, align: .right)
+        y += 20
+        for line in invoice.lines {
+            canvas.text(line.description, x: columns.item, y: y + 5, width: 250, size: 9)
+            canvas.text(YenFormat.grouped(line.quantity), x: columns.quantity, y: y + 5, width: 60, size: 9, align: .right)
+            canvas.text(YenFormat.string(line.unitPriceYen), x: columns.unit, y: y + 5, width: 70, size: 9, align: .right)
+            canvas.text(YenFormat.string(line.amountYen), x: columns.amount, y: y + 5, width: right - columns.amount - 4, size: 9, align: .right)
+            y += 22
+            canvas.line(from: (left, y), to: (right, y), width: 0.3, gray: 0.6)
+        }
+
+        y += 12
+        let rate = invoice.taxRatePercent
+        let summary: [(String, Int, Bool)] = [("\(rate)%対象 小計(税抜)", invoice.subtotalYen, false),
+                                                ("消費税(\(rate)%)", invoice.taxYen, false),
+                                                ("合計(税込)", invoice.totalYen, true)]
+        for (label, yen, bold) in summary {
+            canvas.text(label, x: columns.unit - 90, y: y, width: 160, size: 10, bold: bold)
+            canvas.text(YenFormat.string(yen), x: columns.amount, y: y, width: right - columns.amount - 4, size: 10, bold: bold, align: .right)
+            y += 18
+        }
+
+        y += 20
+        let notes = templates.render("notes", ["period_start": japaneseDate(invoice.periodStart),
+                                               "period_end": japaneseDate(invoice.periodEnd),
+                                               "max_users": invoice.maxUsers, "max_engineers": invoice.maxEngineers])
+        y += canvas.text("備考\n" + notes, x: left, y: y, width: width, size: 9) + 14
+        let payment = templates.render("payment", ["due_date": japaneseDate(invoice.dueDate), "total": YenFormat.string(invoice.totalYen),
+                                                   "invoice_number": invoice.number])
+        canvas.text(payment, x: left, y: y, width: width, size: 9)
+        try canvas.finish()
+    }
+
+    /// `2026-11-01` → `2026年11月1日`.
+    static func japaneseDate(_ iso: String) -> String {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return iso }
+        return "\(parts[0])年\(parts[1])月\(parts[2])日"
+    }
+}

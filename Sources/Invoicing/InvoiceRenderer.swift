@@ -1,0 +1,112 @@
+import Documents
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// Renders the PDFs of a month's invoices: each drawn as `NUMBER.pdf.partial`, read back with
+/// poppler and checked (one page; number, recipient and total in its text), then a page of them
+/// is made durable together and renamed to `NUMBER.pdf`, and their rows updated. A PDF that fails
+/// its check is an item failure and never takes its final name.
+struct InvoiceRenderer {
+    let settings: InvoiceSettings
+    let templates: TextTemplates
+    let context: JobContext
+    static let pageSize = 200
+
+    struct Outcome { var rendered = 0, failed = 0 }
+
+    func directory(for month: BillingMonth) -> String { "\(settings.outputDirectory)/invoices/\(month)" }
+
+    func render(month: BillingMonth, regenerate: Bool, into summary: inout JobSummary) throws -> Outcome {
+        let directory = directory(for: month)
+        try DurableFiles.makeDirectory(settings.outputDirectory)
+        try DurableFiles.makeDirectory(settings.outputDirectory + "/invoices")
+        try DurableFiles.makeDirectory(directory)
+        // Leftovers of a killed run (this run holds the job's lock).
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".partial") {
+            try DurableFiles.remove("\(directory)/\(name)")
+        }
+        var outcome = Outcome()
+        var after = 0
+        while true {
+            let page = try StoredInvoice.page(context.db, month: month, unrenderedOnly: !regenerate, afterID: after,
+                                              limit: InvoiceRenderer.pageSize)
+            guard let last = page.last else { break }
+            after = last.id
+            let results = drawAll(page, in: directory)
+            var done: [(invoice: StoredInvoice, sha256: String)] = []
+            for (invoice, result) in zip(page, results) {
+                switch result {
+                case .success(let sha256): done.append((invoice, sha256))
+                case .failure(let error):
+                    outcome.failed += 1
+                    summary.itemsFailed += 1
+                    summary.failedItems.append("\(invoice.number): \(error)")
+                    context.logger.error("invoice PDF failed", ["invoice": .string(invoice.number)], error: error)
+                    try context.failures?.record(itemKey: "pdf:\(invoice.number)", error: "\(error)", attempts: 1)
+                    try? DurableFiles.remove(partialPath(invoice, in: directory))
+                }
+            }
+            try DurableFiles.commitAll(done.map { (partialPath($0.invoice, in: directory), finalPath($0.invoice, in: directory)) },
+                                       in: directory)
+            try context.db.query("""
+                UPDATE invoice SET pdf_path = x.path, pdf_sha256 = x.sha256, rendered_at = now()
+                  FROM unnest($1::int8[], $2::text[], $3::text[]) AS x(id, path, sha256)
+                 WHERE invoice.id = x.id
+                """, [done.map(\.invoice.id), done.map { finalPath($0.invoice, in: directory) }, done.map(\.sha256)])
+            try context.failures?.resolve(itemKeys: done.map { "pdf:\($0.invoice.number)" })
+            outcome.rendered += done.count
+        }
+        return outcome
+    }
+
+    func partialPath(_ invoice: StoredInvoice, in directory: String) -> String { finalPath(invoice, in: directory) + ".partial" }
+    func finalPath(_ invoice: StoredInvoice, in directory: String) -> String { "\(directory)/\(invoice.number).pdf" }
+
+    /// Draws and checks a page of invoices on every core; returns each one's SHA-256 or error.
+    func drawAll(_ page: [StoredInvoice], in directory: String) -> [Result<String, Error>] {
+        let results = ResultSlots(count: page.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count))
+        let templates = self.templates
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: page.count, by: workers) {
+                let invoice = page[index]
+                let path = "\(directory)/\(invoice.number).pdf.partial"
+                results.set(index, Result {
+                    try InvoiceDocument.draw(invoice, templates: templates, to: path)
+                    try InvoiceRenderer.check(path, invoice)
+                    return try FileDigest.sha256(ofFile: path)
+                })
+            }
+        }
+        return results.values
+    }
+
+    /// The written file is a one-page PDF that says what the invoice says.
+    static func check(_ path: String, _ invoice: StoredInvoice) throws {
+        let read = try PDFText.read(path)
+        guard read.pageCount == 1 else { throw DocumentError("the PDF has \(read.pageCount) pages, expected 1") }
+        for (what, expected) in [("number", invoice.number), ("recipient", invoice.recipientName),
+                                 ("total", YenFormat.string(invoice.totalYen))] where !read.text.contains(expected) {
+            throw DocumentError("the PDF's text lacks the \(what) \(expected)")
+        }
+    }
+}
+
+/// Results written by concurrent workers, each to its own index.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [Result<String, Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<String, Error>) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Result<String, Error>] {
+        slots.map { $0 ?? .failure(DocumentError("not rendered")) }
+    }
+}
