@@ -20,6 +20,9 @@ public final class PDFCanvas {
     private let surface: OpaquePointer
     private let cr: OpaquePointer
     private let fontFamily: String
+    /// One pango context for all of the document's text, and its font descriptions by size and weight.
+    private let pango: OpaquePointer
+    private var fonts: [String: OpaquePointer] = [:]
     private var finished = false
 
     /// `creationDate` (`YYYY-MM-DDThh:mm:ss`) is stored as the PDF's date, so the same document
@@ -38,12 +41,15 @@ public final class PDFCanvas {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, creationDate)
         self.surface = surface
         self.cr = cairo_create(surface)
+        self.pango = pango_cairo_create_context(cr)
         self.fontFamily = fontFamily
         self.width = width
         self.height = height
     }
 
     deinit {
+        for font in fonts.values { pango_font_description_free(font) }
+        g_object_unref(UnsafeMutableRawPointer(pango))
         cairo_destroy(cr)
         if !finished { cairo_surface_finish(surface) }
         cairo_surface_destroy(surface)
@@ -54,14 +60,9 @@ public final class PDFCanvas {
     @discardableResult
     public func text(_ text: String, x: Double, y: Double, width: Double, size: Double, bold: Bool = false,
                      align: Alignment = .left, gray: Double = 0) -> Double {
-        guard let layout = pango_cairo_create_layout(cr) else { return 0 }
+        guard let layout = pango_layout_new(pango) else { return 0 }
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        let description = pango_font_description_new()
-        defer { pango_font_description_free(description) }
-        pango_font_description_set_family(description, fontFamily)
-        pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
-        pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
-        pango_layout_set_font_description(layout, description)
+        pango_layout_set_font_description(layout, font(size: size, bold: bold))
         pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         pango_layout_set_alignment(layout, align == .left ? PANGO_ALIGN_LEFT : (align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_CENTER))
@@ -72,6 +73,17 @@ public final class PDFCanvas {
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_pixel_size(layout, &w, &h)
         return Double(h)
+    }
+
+    private func font(size: Double, bold: Bool) -> OpaquePointer {
+        let key = "\(size)/\(bold)"
+        if let font = fonts[key] { return font }
+        let description = pango_font_description_new()!
+        pango_font_description_set_family(description, fontFamily)
+        pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
+        pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+        fonts[key] = description
+        return description
     }
 
     public func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double = 0.5, gray: Double = 0) {
