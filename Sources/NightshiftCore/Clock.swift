@@ -123,4 +123,12 @@ public enum CalendarDate {
     public static func isValid(_ text: String) -> Bool {
         text.count == 10 && TimestampArgument.parse(text + "T00:00Z", timeZone: TimeZone(identifier: "UTC")!) != nil
     }
+
+    /// `--from` / `--to` (either may be absent): real dates, in order; a usage error otherwise.
+    public static func checkRange(from: String?, to: String?) throws {
+        for (flag, value) in [("--from", from), ("--to", to)] {
+            if let value, !isValid(value) { throw UsageError("\(flag) \(value): expected a date YYYY-MM-DD") }
+        }
+        if let from, let to, from > to { throw UsageError("--from \(from) is after --to \(to)") }
+    }
 }

@@ -22,12 +22,7 @@ public struct RateCalcJob: Job {
     public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
         settings = try RateCalcSettings.load(config, core: core)
         fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
-        for (flag, value) in [("--from", options.selection.from), ("--to", options.selection.to)] {
-            if let value, !CalendarDate.isValid(value) { throw UsageError("\(flag) \(value): expected a date YYYY-MM-DD") }
-        }
-        if let from = options.selection.from, let to = options.selection.to, from > to {
-            throw UsageError("--from \(from) is after --to \(to)")
-        }
+        try CalendarDate.checkRange(from: options.selection.from, to: options.selection.to)
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
