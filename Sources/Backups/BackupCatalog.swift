@@ -69,6 +69,12 @@ public struct BackupCatalog: Sendable {
         return entries.filter { $0.name.database == safe }
     }
 
+    /// Partials and orphan manifests of one database: what killed runs left behind.
+    public func leftovers(of database: String) -> [String] {
+        let prefix = "backup_\(BackupName.fileSafe(database))_"
+        return (partials + orphanManifests).filter { ($0 as NSString).lastPathComponent.hasPrefix(prefix) }
+    }
+
     /// Resolves a FILE argument: a path, or a name inside the directory.
     public func find(_ argument: String) -> BackupEntry? {
         let fileName = (argument as NSString).lastPathComponent

@@ -96,8 +96,7 @@ public struct BackupJob: Job {
 
     /// Partials and orphan manifests of this database are from killed runs: we hold the lock.
     func cleanLeftovers(_ catalog: BackupCatalog, database: String, context: JobContext) {
-        let prefix = "backup_\(BackupName.fileSafe(database))_"
-        for path in catalog.partials + catalog.orphanManifests where (path as NSString).lastPathComponent.hasPrefix(prefix) {
+        for path in catalog.leftovers(of: database) {
             do {
                 try DurableFiles.remove(path)
                 context.logger.warning("removed a leftover of an interrupted run", ["path": .string(path)])

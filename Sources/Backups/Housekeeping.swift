@@ -42,10 +42,7 @@ struct Housekeeping {
             try DurableFiles.makeDirectory(target)
             let existing = try BackupCatalog.scan(target)
             try? context.failures?.resolve(itemKey: "copy:\(target)")
-            let prefix = "backup_\(BackupName.fileSafe(database))_"
-            for path in existing.partials + existing.orphanManifests where (path as NSString).lastPathComponent.hasPrefix(prefix) {
-                try DurableFiles.remove(path)
-            }
+            for path in existing.leftovers(of: database) { try DurableFiles.remove(path) }
             let present = Set(existing.entries.map(\.name.fileName))
             let candidates = try BackupCatalog.scan(source).entries(of: database).filter(\.isVerified)
             let cutoff = now.addingTimeInterval(-Double(settings.copyRetentionDays) * 86_400)

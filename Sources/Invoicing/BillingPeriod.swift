@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 
 /// A billing month: its first and last day as `YYYY-MM-DD`.
 public struct BillingMonth: Sendable, Equatable, CustomStringConvertible {
@@ -21,10 +22,8 @@ public struct BillingMonth: Sendable, Equatable, CustomStringConvertible {
 
     /// The month before the one containing `now` in `timeZone`.
     public static func previous(to now: Date, in timeZone: TimeZone) -> BillingMonth {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month], from: now)
-        return parts.month! == 1 ? BillingMonth(year: parts.year! - 1, month: 12) : BillingMonth(year: parts.year!, month: parts.month! - 1)
+        let (year, month, _) = LocalTime.civilDate(now, in: timeZone)
+        return month == 1 ? BillingMonth(year: Int(year) - 1, month: 12) : BillingMonth(year: Int(year), month: Int(month) - 1)
     }
 
     public var description: String { String(format: "%04d-%02d", year, month) }

@@ -45,7 +45,7 @@ public struct InvoiceJob: Job {
         umask(0o077)
         let now = fixedNow ?? context.clock.now
         let month = options.month.flatMap(BillingMonth.init) ?? BillingMonth.previous(to: now, in: settings.timeZone)
-        let issueDate = InvoiceJob.localDate(now, in: settings.timeZone)
+        let issueDate = LocalTime.isoDate(now, in: settings.timeZone)
         context.logger.info("billing", ["month": .string(month.description), "issue_date": .string(issueDate)])
 
         var summary = JobSummary()
@@ -99,12 +99,5 @@ public struct InvoiceJob: Job {
         let c = draft.candidate, a = draft.amounts
         return [draft.number, c.companyName, "\(c.periodStart)..\(c.periodEnd)", "\(a.subtotalYen)", "\(a.taxYen)",
                 "\(a.totalYen)"].joined(separator: "\t")
-    }
-
-    static func localDate(_ date: Date, in timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }

@@ -19,25 +19,18 @@ public struct InvoiceSettings: Sendable {
     public var timeZone: TimeZone
 
     public static func load(_ config: ConfigValues, core: CoreSettings) throws -> InvoiceSettings {
-        func required(_ key: String, expected: String) throws -> String {
-            guard let value = try config.optionalString(key)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-                throw ConfigurationError(key: key, source: config.source(of: key), expected: expected)
-            }
-            return value
-        }
-        let registration = try required("invoice.issuer.registration_number", expected: "T followed by 13 digits (e.g. T1234567890123)")
+        let registrationKey = "invoice.issuer.registration_number"
+        let registration = try config.requiredString(registrationKey)
         guard isRegistrationNumber(registration) else {
-            throw ConfigurationError(key: "invoice.issuer.registration_number", source: config.source(of: "invoice.issuer.registration_number"),
+            throw ConfigurationError(key: registrationKey, source: config.source(of: registrationKey),
                                      expected: "T followed by 13 digits (e.g. T1234567890123)")
         }
-        let prefix = try config.string("invoice.number_prefix", default: "INV")
-        guard (1...10).contains(prefix.count), prefix.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
-            throw ConfigurationError(key: "invoice.number_prefix", source: config.source(of: "invoice.number_prefix"),
-                                     expected: "1 to 10 capital letters or digits")
+        let prefix = try config.parsed("invoice.number_prefix", default: "INV", expected: "1 to 10 capital letters or digits") {
+            (1...10).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) } ? $0 : nil
         }
         return InvoiceSettings(
-            issuer: Issuer(name: try required("invoice.issuer.name", expected: "the issuing company's name"),
-                           address: try required("invoice.issuer.address", expected: "the issuing company's address"),
+            issuer: Issuer(name: try config.requiredString("invoice.issuer.name"),
+                           address: try config.requiredString("invoice.issuer.address"),
                            registrationNumber: registration),
             taxRatePercent: try config.int("invoice.tax_rate_percent", default: 10, range: 0...100),
             dueDays: try config.int("invoice.due_days", default: 30, range: 0...365),

@@ -100,10 +100,20 @@ public enum LocalTime {
 
     /// `YYYYMMDD` of `date` in `zone`.
     public static func compactDate(_ date: Date, in zone: TimeZone) -> String {
-        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(zone.secondsFromGMT(for: date))
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let (y, m, d) = CivilCalendar.civilFromDays(days)
+        let (y, m, d) = civilDate(date, in: zone)
         return String(format: "%04lld%02lld%02lld", y, m, d)
+    }
+
+    /// `YYYY-MM-DD` of `date` in `zone`.
+    public static func isoDate(_ date: Date, in zone: TimeZone) -> String {
+        let (y, m, d) = civilDate(date, in: zone)
+        return String(format: "%04lld-%02lld-%02lld", y, m, d)
+    }
+
+    /// Year, month and day of `date` in `zone`.
+    public static func civilDate(_ date: Date, in zone: TimeZone) -> (Int64, Int64, Int64) {
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(zone.secondsFromGMT(for: date))
+        return CivilCalendar.civilFromDays(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
     }
 
     /// RFC 3339 UTC with milliseconds: `2026-11-23T12:00:00.000Z`.

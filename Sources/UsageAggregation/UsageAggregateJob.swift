@@ -56,25 +56,24 @@ public struct UsageAggregateJob: Job {
     /// Aggregates inside a transaction that is rolled back and prints the rows a run would write.
     func dryRun(_ context: JobContext, days: [String]) throws -> JobSummary {
         let db = context.db
-        try db.execute(script: "BEGIN")
-        defer { try? db.execute(script: "ROLLBACK") }
-        let runID = try RunLedger(db: db, job: name).start(arguments: ["--dry-run"])  // rolled back below
-        print(UsageAggregateJob.columns.joined(separator: "\t"))
-        for day in days {
-            try db.query(UsageAggregation.companySQL, [day, settings.timeZone.identifier, runID])
-            try db.query(UsageAggregation.systemSQL, [day, runID])
-            let rows = try db.query("""
-                SELECT coalesce(company_id::text, 'all') AS company, usage_date::text AS day, total_users, active_users,
-                       total_engineers, active_engineers, approaches, emails_sent, logins, api_calls, storage_mb
-                  FROM usage_log WHERE usage_date = $1::date AND run_id = $2
-                 ORDER BY company_id NULLS LAST
-                """, [day, runID]).rows
-            for row in rows {
-                print(try [row.string("company"), row.string("day")].joined(separator: "\t") + "\t" +
-                      (try UsageAggregateJob.columns.dropFirst(2).map { "\(try row.int($0))" }).joined(separator: "\t"))
+        return try RunLedger(db: db, job: name).rehearse { runID in
+            print(UsageAggregateJob.columns.joined(separator: "\t"))
+            for day in days {
+                try db.query(UsageAggregation.companySQL, [day, settings.timeZone.identifier, runID])
+                try db.query(UsageAggregation.systemSQL, [day, runID])
+                let rows = try db.query("""
+                    SELECT coalesce(company_id::text, 'all') AS company, usage_date::text AS day, total_users, active_users,
+                           total_engineers, active_engineers, approaches, emails_sent, logins, api_calls, storage_mb
+                      FROM usage_log WHERE usage_date = $1::date AND run_id = $2
+                     ORDER BY company_id NULLS LAST
+                    """, [day, runID]).rows
+                for row in rows {
+                    print(try [row.string("company"), row.string("day")].joined(separator: "\t") + "\t" +
+                          (try UsageAggregateJob.columns.dropFirst(2).map { "\(try row.int($0))" }).joined(separator: "\t"))
+                }
             }
+            return JobSummary(itemsOK: days.count)
         }
-        return JobSummary(itemsOK: days.count)
     }
 
     static let columns = ["company", "day", "total_users", "active_users", "total_engineers", "active_engineers",

@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 import Postgres
 
 /// The aggregation itself, as SQL run inside PostgreSQL (`SQL/*.sql`, shared with `bin/bench`):
@@ -19,11 +20,5 @@ public enum RateAggregation {
         }
     }
 
-    private static func load(_ name: String) -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "sql", subdirectory: "SQL"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("the bundled SQL/\(name).sql is missing from this install")
-        }
-        return text
-    }
+    private static func load(_ name: String) -> String { BundledSQL.load(name, from: .module) }
 }

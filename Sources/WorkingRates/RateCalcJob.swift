@@ -57,27 +57,26 @@ public struct RateCalcJob: Job {
     /// Computes inside a transaction that is rolled back: prints exactly what a run would write.
     func dryRun(_ context: JobContext, plan: [(business: Int, days: [String])]) throws -> JobSummary {
         let db = context.db
-        try db.execute(script: "BEGIN")
-        defer { try? db.execute(script: "ROLLBACK") }
-        let runID = try RunLedger(db: db, job: name).start(arguments: ["--dry-run"])  // rolled back below
-        for (business, days) in plan {
-            try db.query(RateAggregation.castHistorySQL, [business, days, runID])
-            try db.query(RateAggregation.businessDailySQL, [business, days, runID, settings.slotMinutes])
+        return try RunLedger(db: db, job: name).rehearse { runID in
+            for (business, days) in plan {
+                try db.query(RateAggregation.castHistorySQL, [business, days, runID])
+                try db.query(RateAggregation.businessDailySQL, [business, days, runID, settings.slotMinutes])
+            }
+            let rows = try db.query("""
+                SELECT business_id, business_day::text AS day, ok_slots, expected_slots, coverage::text AS coverage,
+                       casts_seen, casts_on_shift, avg_attendance_rate::text AS attendance,
+                       avg_working_rate::text AS working, peak_on_shift
+                  FROM business_daily WHERE run_id = $1 ORDER BY business_id, business_day
+                """, [runID]).rows
+            print("business\tday\tslots\tcoverage\tcasts\ton_shift\tattendance\tworking\tpeak")
+            for row in rows {
+                print([try row.int("business_id").description, try row.string("day"),
+                       "\(try row.int("ok_slots"))/\(try row.int("expected_slots"))", try row.string("coverage"),
+                       "\(try row.int("casts_seen"))", "\(try row.int("casts_on_shift"))",
+                       try row.optionalString("attendance") ?? "-", try row.optionalString("working") ?? "-",
+                       "\(try row.int("peak_on_shift"))"].joined(separator: "\t"))
+            }
+            return JobSummary(itemsOK: plan.count)
         }
-        let rows = try db.query("""
-            SELECT business_id, business_day::text AS day, ok_slots, expected_slots, coverage::text AS coverage,
-                   casts_seen, casts_on_shift, avg_attendance_rate::text AS attendance,
-                   avg_working_rate::text AS working, peak_on_shift
-              FROM business_daily WHERE run_id = $1 ORDER BY business_id, business_day
-            """, [runID]).rows
-        print("business\tday\tslots\tcoverage\tcasts\ton_shift\tattendance\tworking\tpeak")
-        for row in rows {
-            print([try row.int("business_id").description, try row.string("day"),
-                   "\(try row.int("ok_slots"))/\(try row.int("expected_slots"))", try row.string("coverage"),
-                   "\(try row.int("casts_seen"))", "\(try row.int("casts_on_shift"))",
-                   try row.optionalString("attendance") ?? "-", try row.optionalString("working") ?? "-",
-                   "\(try row.int("peak_on_shift"))"].joined(separator: "\t"))
-        }
-        return JobSummary(itemsOK: plan.count)
     }
 }

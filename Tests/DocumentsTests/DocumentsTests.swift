@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import NightshiftCore
 import TestSupport
 import XCTest
 
@@ -32,7 +33,7 @@ final class DocumentsTests: XCTestCase {
         XCTAssertTrue(read.pages[1].contains("二頁目"))
 
         // The CJK font is embedded (a subset), so the document reads the same on any machine.
-        let fonts = try ChildProcessOutput.run("/usr/bin/pdffonts", [path])
+        let fonts = String(decoding: try ChildProcess.run("pdffonts", [path], stdout: .capture(limit: 1 << 16)).stdout, as: UTF8.self)
         XCTAssertTrue(fonts.contains("IPAexGothic"), fonts)
         let row = try XCTUnwrap(fonts.split(separator: "\n").first { $0.contains("IPAexGothic") })
         XCTAssertTrue(row.contains(" yes "), "embedded: \(row)")
@@ -61,20 +62,5 @@ final class DocumentsTests: XCTestCase {
         XCTAssertEqual(YenFormat.string(1_234_567_890), "¥1,234,567,890")
         XCTAssertEqual(YenFormat.string(-500), "-¥500")
         XCTAssertEqual(YenFormat.grouped(12_345), "12,345")
-    }
-}
-
-/// Output of a helper program run to inspect a result (pdffonts).
-enum ChildProcessOutput {
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }
