@@ -34,6 +34,7 @@ let package = Package(
         // Thin safe wrappers: no C pointer leaves these modules.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "Web", dependencies: ["CCurl", "CLibXML2"]),
+        .target(name: "Mail", dependencies: ["CCurl"]),
         .target(name: "Documents", dependencies: ["CPangoCairo", "CPoppler",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
 
@@ -57,7 +58,7 @@ let package = Package(
 
         .target(name: "Backups", dependencies: ["NightshiftCore", "Postgres"]),
         .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
-        .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents"]),
+        .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"]),
 
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
@@ -92,6 +93,7 @@ let package = Package(
                 exclude: ["fixture_server.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "TestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "NightshiftCore", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport"]),
         .testTarget(name: "NightshiftCoreTests", dependencies: ["NightshiftCore", "TestSupport"]),
         .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "TestSupport"]),

@@ -8,6 +8,8 @@ static inline CURLcode ns_curl_setopt_off(CURL *h, CURLoption o, curl_off_t v) {
 static inline CURLcode ns_curl_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
 typedef size_t (*ns_curl_write_fn)(char *, size_t, size_t, void *);
 static inline CURLcode ns_curl_setopt_write(CURL *h, CURLoption o, ns_curl_write_fn v) { return curl_easy_setopt(h, o, v); }
+typedef size_t (*ns_curl_read_fn)(char *, size_t, size_t, void *);
+static inline CURLcode ns_curl_setopt_read(CURL *h, CURLoption o, ns_curl_read_fn v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ns_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ns_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ns_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
