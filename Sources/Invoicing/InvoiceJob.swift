@@ -11,6 +11,8 @@ public struct InvoiceJob: Job {
         public var dryRun = false
         /// Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).
         public var regenerate = false
+        /// Email the month's unsent invoices afterwards (also config `invoice.send`).
+        public var send = false
         public var now: String?
         public init() {}
     }
@@ -20,6 +22,8 @@ public struct InvoiceJob: Job {
     public var isDryRun: Bool { options.dryRun }
     var settings: InvoiceSettings!
     var templates: TextTemplates!
+    /// Nil when this run sends no mail.
+    var mailSettings: InvoiceMailSettings?
     var fixedNow: Date?
     /// Contracts read and stored per transaction, so memory stays flat with the contract count.
     static let pageSize = 1000
@@ -31,13 +35,9 @@ public struct InvoiceJob: Job {
             throw UsageError("--month \(month): expected YYYY-MM")
         }
         settings = try InvoiceSettings.load(config, core: core)
-        let directory = try config.string("templates.dir", default: TextTemplates.installDirectory)
-        do {
-            templates = try TextTemplates(directory: directory + "/invoice", names: InvoiceDocument.templateNames)
-        } catch {
-            throw ConfigurationError(key: "templates.dir", source: config.source(of: "templates.dir"),
-                                     expected: "a directory with invoice/*.mustache (\(error))")
-        }
+        let send = try options.send || config.bool("invoice.send", default: false)
+        mailSettings = send ? try InvoiceMailSettings.load(config) : nil
+        templates = try InvoiceSettings.templates(config, names: InvoiceDocument.templateNames + (send ? InvoiceMail.templateNames : []))
         fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
     }
 
@@ -84,14 +84,24 @@ public struct InvoiceJob: Job {
             billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }
         }
         let unbillable = summary.itemsFailed
-        var rendered = 0
+        var rendered = 0, mailed: InvoiceMailer.Outcome?
         if !isDryRun {
             let renderer = InvoiceRenderer(settings: settings, templates: templates, context: context)
             rendered = try renderer.render(month: month, regenerate: options.regenerate, into: &summary).rendered
+            if let mailSettings {
+                let mailer = InvoiceMailer(settings: mailSettings, templates: templates, context: context, timeZone: settings.timeZone)
+                mailed = try mailer.sendUnsent(month: month, into: &summary)
+            }
         }
         summary.metadata = ["month": .string(month.description), "created": .int(created), "existing": .int(existing),
                             "unbillable": .int(unbillable), "rendered": .int(rendered), "billed_yen": .int(billedYen)]
-        summary.message = "\(month): \(created) invoices created (\(existing) existed), \(rendered) PDFs, \(summary.itemsFailed) failed"
+        summary.message = "\(month): \(created) invoices created (\(existing) existed), \(rendered) PDFs"
+        if let mailed {
+            summary.metadata["mailed"] = .int(mailed.sent)
+            summary.metadata["unsent"] = .int(mailed.failed)
+            summary.message += ", \(mailed.sent) mailed (\(mailed.failed) unsent)"
+        }
+        summary.message += ", \(summary.itemsFailed) failed"
         return summary
     }
 

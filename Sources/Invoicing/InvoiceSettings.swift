@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import NightshiftCore
 
@@ -37,6 +38,17 @@ public struct InvoiceSettings: Sendable {
             numberPrefix: prefix,
             outputDirectory: try config.string("output.dir", default: "output"),
             timeZone: core.timeZone)
+    }
+
+    /// `templates.dir` (env `TEMPLATES_DIR`)'s `invoice/` texts; a missing one is a configuration error.
+    static func templates(_ config: ConfigValues, names: [String]) throws -> TextTemplates {
+        let directory = try config.string("templates.dir", default: TextTemplates.installDirectory)
+        do {
+            return try TextTemplates(directory: directory + "/invoice", names: names)
+        } catch {
+            throw ConfigurationError(key: "templates.dir", source: config.source(of: "templates.dir"),
+                                     expected: "a directory with invoice/*.mustache (\(error))")
+        }
     }
 
     static func isRegistrationNumber(_ text: String) -> Bool {

@@ -53,4 +53,10 @@ public struct SMTPError: Error, CustomStringConvertible, Sendable {
     public let isUnreachable: Bool
 
     public var description: String { message }
+
+    /// A failure of the server or of our standing with it (unreachable, closing, login refused,
+    /// TLS not possible) rather than of one message: the next message would fail the same way.
+    public var affectsEveryMessage: Bool {
+        isUnreachable || [421, 454, 530, 534, 535, 538].contains(replyCode) || (replyCode == 0 && !isTransient)
+    }
 }

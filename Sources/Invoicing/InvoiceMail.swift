@@ -1,0 +1,45 @@
+import Documents
+import Foundation
+import Mail
+
+/// The mail that carries an invoice: subject and body from `templates/invoice/mail_*.mustache`,
+/// the PDF attached as `請求書_<number>.pdf`.
+enum InvoiceMail {
+    static let templateNames = ["mail_subject", "mail_body"]
+
+    struct Invoice: Sendable {
+        var id: Int
+        var number: String
+        var billingMonth: String
+        var periodStart: String
+        var periodEnd: String
+        var dueDate: String
+        var recipientName: String
+        var recipientEmail: String
+        var totalYen: Int
+        var pdfPath: String
+        var pdfSHA256: String
+    }
+
+    /// Fixed before the first attempt and stored, so a resend is recognisably the same message.
+    static func messageID(_ number: String, from: MailAddress) -> String { "invoice.\(number)@\(from.domain)" }
+
+    static func attachmentName(_ number: String) -> String { "請求書_\(number).pdf" }
+
+    static func message(_ invoice: Invoice, pdf: [UInt8], to: MailAddress, messageID: String, from: MailAddress,
+                        templates: TextTemplates, date: Date) -> MailMessage {
+        let month = invoice.billingMonth.split(separator: "-").compactMap { Int($0) }
+        let values: [String: Any] = [
+            "company": invoice.recipientName, "invoice_number": invoice.number,
+            "month": month.count >= 2 ? "\(month[0])年\(month[1])月" : invoice.billingMonth,
+            "period_start": InvoiceDocument.japaneseDate(invoice.periodStart),
+            "period_end": InvoiceDocument.japaneseDate(invoice.periodEnd),
+            "due_date": InvoiceDocument.japaneseDate(invoice.dueDate), "total": YenFormat.string(invoice.totalYen),
+            "sender": from.displayName ?? from.address,
+        ]
+        let subject = templates.render("mail_subject", values).split(whereSeparator: \.isNewline).joined(separator: " ")
+        return MailMessage(from: from, to: [to], subject: subject, body: templates.render("mail_body", values) + "\n",
+                           attachments: [.init(filename: attachmentName(invoice.number), contentType: "application/pdf", bytes: pdf)],
+                           messageID: messageID, date: date)
+    }
+}

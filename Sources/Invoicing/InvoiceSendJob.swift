@@ -1,0 +1,58 @@
+import Documents
+import Foundation
+import NightshiftCore
+
+/// `invoice send`: emails every rendered invoice not yet sent (of one month, or all). Runs under
+/// the `invoice` job's name and lock, so it never overlaps a billing run.
+public struct InvoiceSendJob: Job {
+    public struct Options: Sendable {
+        /// `YYYY-MM`; every month when nil.
+        public var month: String?
+        public var dryRun = false
+        public init() {}
+    }
+
+    public let name = "invoice"
+    public var options: Options
+    public var isDryRun: Bool { options.dryRun }
+    var mailSettings: InvoiceMailSettings!
+    var templates: TextTemplates!
+    var timeZone = TimeZone.current
+
+    public init(options: Options) { self.options = options }
+
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+        if let month = options.month, BillingMonth(month) == nil {
+            throw UsageError("--month \(month): expected YYYY-MM")
+        }
+        mailSettings = try InvoiceMailSettings.load(config)
+        templates = try InvoiceSettings.templates(config, names: InvoiceMail.templateNames)
+        timeZone = core.timeZone
+    }
+
+    public func run(_ context: JobContext) throws -> JobSummary {
+        let month = options.month.flatMap(BillingMonth.init)
+        var summary = JobSummary()
+        if isDryRun {
+            print("number\trecipient\tmessage_id")
+            var after = 0
+            while true {
+                let page = try InvoiceMailer.unsent(context.db, month: month, afterID: after, limit: InvoiceMailer.pageSize)
+                guard let last = page.last else { break }
+                after = last.id
+                for invoice in page {
+                    print("\(invoice.number)\t\(invoice.recipientEmail)\t<\(InvoiceMail.messageID(invoice.number, from: mailSettings.from))>")
+                }
+                summary.itemsOK += page.count
+            }
+            summary.message = "\(summary.itemsOK) invoices would be mailed"
+            return summary
+        }
+        let mailer = InvoiceMailer(settings: mailSettings, templates: templates, context: context, timeZone: timeZone)
+        let outcome = try mailer.sendUnsent(month: month, into: &summary)
+        summary.metadata = ["mode": .string("send"), "mailed": .int(outcome.sent), "unsent": .int(outcome.failed)]
+        if let month { summary.metadata["month"] = .string(month.description) }
+        summary.message = "\(outcome.sent) invoices mailed, \(outcome.failed) unsent"
+        return summary
+    }
+}

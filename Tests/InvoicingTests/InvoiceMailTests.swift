@@ -1,0 +1,213 @@
+import Foundation
+import NightshiftCore
+import Postgres
+import TestSupport
+import XCTest
+
+/// `invoice --send` and `invoice send` as processes, against a real SMTP server on 127.0.0.1
+/// whose own MIME parser reads what arrived.
+final class InvoiceMailTests: XCTestCase {
+    var db: TestDatabase!
+    var root: String!
+
+    override func setUpWithError() throws {
+        db = try TestDatabase()
+        root = try temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        db = nil
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func environment(_ smtpURL: String) -> [String: String] {
+        ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output",
+         "INVOICE_ISSUER_NAME": "株式会社ナイトシフト", "INVOICE_ISSUER_ADDRESS": "東京都渋谷区神南1-2-3",
+         "INVOICE_ISSUER_REGISTRATION_NUMBER": "T1234567890123",
+         "SMTP_URL": smtpURL, "SMTP_STARTTLS": "off", "SMTP_FROM": "billing@nightshift.example", "SMTP_FROM_NAME": "ナイトシフト 請求担当",
+         "SMTP_RETRY_BASE_DELAY_MS": "10", "SMTP_RETRY_MAX_DELAY_MS": "20"]
+    }
+
+    func invoice(_ arguments: [String], smtp: String, _ extra: [String: String] = [:]) throws -> ProcessResult {
+        try runToEnd("invoice", arguments, environment: environment(smtp).merging(extra) { $1 })
+    }
+
+    /// `count` companies on the Standard plan (50,000 yen, 10 users and 5 engineers included), each
+    /// with 8 users and 3 engineers all October: 50,000 + 5,000 tax = 55,000 yen each.
+    func contracts(_ count: Int) throws {
+        try db.connection.execute(script: """
+            INSERT INTO batch_runs (id, job, host, pid, status) VALUES (1, 'usage-aggregate', 'test', 0, 'succeeded');
+            SELECT setval('batch_runs_id_seq', 1);
+            INSERT INTO contract_plan (id, name, base_price_yen, included_users, price_per_user_yen, included_engineers, price_per_engineer_yen)
+            VALUES (1, 'Standard', 50000, 10, 1000, 5, 3000);
+            INSERT INTO company (id, name, billing_email, postal_code, address)
+            SELECT i, '株式会社テスト' || i, 'keiri' || i || '@customer.example', '150-0041', '東京都渋谷区神南' || i
+              FROM generate_series(1, \(count)) i;
+            INSERT INTO contract (id, company_id, plan_id, starts_on) SELECT i, i, 1, '2025-04-01' FROM generate_series(1, \(count)) i;
+            INSERT INTO usage_log (company_id, usage_date, total_users, active_users, total_engineers, active_engineers,
+                                   approaches, emails_sent, logins, api_calls, storage_mb, run_id)
+            SELECT c, date '2026-09-30' + d, 8, 0, 3, 0, 0, 0, 0, 0, 0, 1
+              FROM generate_series(1, \(count)) c, generate_series(1, 31) d;
+            """)
+    }
+
+    func deliveries() throws -> [String: (status: String, messageID: String, attempts: Int)] {
+        var result: [String: (String, String, Int)] = [:]
+        for row in try db.connection.query("""
+            SELECT i.invoice_number, d.status, d.message_id, d.attempts, d.sent_at IS NOT NULL AS has_sent_at
+              FROM mail_delivery d JOIN invoice i ON i.id = d.invoice_id
+            """).rows {
+            XCTAssertEqual(try row.bool("has_sent_at"), try row.string("status") == "sent")
+            result[try row.string("invoice_number")] = (try row.string("status"), try row.string("message_id"), try row.int("attempts"))
+        }
+        return result
+    }
+
+    func openFailures() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try db.connection.query("SELECT item_key, error FROM batch_failures WHERE job = 'invoice' AND resolved_at IS NULL").rows {
+            result[try row.string("item_key")] = try row.string("error")
+        }
+        return result
+    }
+
+    func testEachInvoiceIsMailedOnceWithItsPDFToItsBillingAddress() throws {
+        try contracts(3)
+        let sink = try SMTPSink()
+        let first = try invoice(["--send", "--now", "2026-11-01T06:00"], smtp: sink.url)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stdout + first.stderr, "", "quiet on success")
+
+        let messages = try sink.messages().sorted { $0.rcpt_tos[0] < $1.rcpt_tos[0] }
+        XCTAssertEqual(messages.map(\.rcpt_tos), [["keiri1@customer.example"], ["keiri2@customer.example"], ["keiri3@customer.example"]])
+        let delivered = try deliveries()
+        for (n, message) in messages.enumerated() {
+            let number = String(format: "INV-202610-%06d-%06d", n + 1, n + 1)
+            let row = try db.connection.query("SELECT pdf_path, pdf_sha256 FROM invoice WHERE invoice_number = $1", [number]).first!
+            XCTAssertEqual(message.mail_from, "billing@nightshift.example")
+            XCTAssertEqual(message.from, "ナイトシフト 請求担当 <billing@nightshift.example>")
+            XCTAssertEqual(message.subject, "【請求書】2026年10月分 ご請求のお知らせ(\(number))")
+            XCTAssertEqual(message.message_id, "<invoice.\(number)@nightshift.example>")
+            XCTAssertEqual(delivered[number]?.messageID, "invoice.\(number)@nightshift.example")
+            XCTAssertEqual(delivered[number]?.status, "sent")
+            XCTAssertEqual(delivered[number]?.attempts, 1)
+            let text = message.text ?? ""
+            for expected in ["株式会社テスト\(n + 1) 御中", "請求書番号: \(number)", "ご請求金額(税込): ¥55,000", "お支払期限: 2026年12月1日",
+                             "2026年10月分(2026年10月1日〜2026年10月31日)"] {
+                XCTAssertTrue(text.contains(expected), "\(expected) in \(text)")
+            }
+            XCTAssertEqual(message.attachments.count, 1)
+            XCTAssertEqual(message.attachments[0].filename, "請求書_\(number).pdf")
+            XCTAssertEqual(message.attachments[0].content_type, "application/pdf")
+            let path = try row.string("pdf_path")
+            XCTAssertEqual(message.attachments[0].sha256, try row.string("pdf_sha256"))
+            XCTAssertEqual(message.attachments[0].size, (try FileManager.default.attributesOfItem(atPath: path)[.size] as! NSNumber).intValue)
+        }
+
+        // Reruns find nothing to send.
+        XCTAssertEqual(try invoice(["--send", "--now", "2026-11-01T07:00"], smtp: sink.url).status, 0)
+        XCTAssertEqual(try invoice(["send"], smtp: sink.url).status, 0)
+        XCTAssertEqual(try sink.messages().count, 3)
+        let runs = try db.connection.query("SELECT metadata->>'mailed' AS m FROM batch_runs WHERE job = 'invoice' ORDER BY id").rows
+        XCTAssertEqual(try runs.map { try $0.string("m") }, ["3", "0", "0"])
+    }
+
+    func testWithTheServerDownInvoicesStayUnsentAndTheNextRunSendsThem() throws {
+        try contracts(3)
+        let port = SMTPSink.freePort()
+        let down = try invoice(["--send", "--now", "2026-11-01T06:00"], smtp: "smtp://127.0.0.1:\(port)",
+                               ["SMTP_RETRY_MAX_ATTEMPTS": "3"])
+        XCTAssertEqual(down.status, 1, down.stderr)
+        XCTAssertTrue(down.stderr.contains("3 unsent"), down.stderr)
+        var delivered = try deliveries()
+        XCTAssertEqual(delivered.count, 3)
+        XCTAssertEqual(Set(delivered.values.map(\.status)), ["pending"])
+        // The first invoice was tried three times; the server being unreachable, the others were not tried.
+        XCTAssertEqual(delivered["INV-202610-000001-000001"]?.attempts, 3)
+        XCTAssertEqual(delivered["INV-202610-000002-000002"]?.attempts, 0)
+        let failures = try openFailures()
+        XCTAssertEqual(Set(failures.keys), ["mail:INV-202610-000001-000001", "mail:INV-202610-000002-000002", "mail:INV-202610-000003-000003"])
+        XCTAssertTrue(failures["mail:INV-202610-000002-000002"]!.hasPrefix("not sent: smtp://127.0.0.1:\(port)"), failures.description)
+        XCTAssertEqual(try db.connection.query("SELECT status FROM batch_runs WHERE job = 'invoice'").first!.string("status"), "partial")
+
+        // The server is back: `invoice send` sends all three under the Message-IDs fixed before.
+        let sink = try SMTPSink(port: port)
+        let again = try invoice(["send"], smtp: sink.url)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let messages = try sink.messages()
+        XCTAssertEqual(Set(messages.map(\.message_id)), Set(delivered.values.map { "<\($0.messageID)>" }))
+        delivered = try deliveries()
+        XCTAssertEqual(Set(delivered.values.map(\.status)), ["sent"])
+        XCTAssertEqual(delivered["INV-202610-000001-000001"]?.attempts, 4)
+        XCTAssertEqual(try openFailures(), [:])
+    }
+
+    func testATemporaryRefusalIsRetriedAndARejectedAddressIsAnItemFailure() throws {
+        try contracts(3)
+        let sink = try SMTPSink(defer: 1, reject: ["keiri2@customer.example"])
+        let result = try invoice(["--send", "--now", "2026-11-01T06:00"], smtp: sink.url)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("INV-202610-000002-000002 to keiri2@customer.example"), result.stderr)
+        XCTAssertEqual(Set(try sink.messages().map { $0.rcpt_tos[0] }), ["keiri1@customer.example", "keiri3@customer.example"])
+        let delivered = try deliveries()
+        XCTAssertEqual(delivered["INV-202610-000001-000001"]?.attempts, 2, "451 once, then accepted")
+        XCTAssertEqual(delivered["INV-202610-000002-000002"]?.status, "pending")
+        XCTAssertEqual(delivered["INV-202610-000002-000002"]?.attempts, 1, "a 550 is not retried")
+        XCTAssertEqual(delivered["INV-202610-000003-000003"]?.status, "sent")
+        XCTAssertTrue(try openFailures()["mail:INV-202610-000002-000002"]?.contains("550") == true)
+    }
+
+    func testLoginFromTheEnvironmentAndThePasswordIsNeverShown() throws {
+        try contracts(1)
+        let password = "pw-\(UInt32.random(in: 100_000...999_999))"
+        let sink = try SMTPSink(auth: "nightshift:\(password)")
+        let refused = try invoice(["--send", "--now", "2026-11-01T06:00"], smtp: sink.url,
+                                  ["SMTP_USERNAME": "nightshift", "SMTP_PASSWORD": password + "x"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(try sink.messages().count, 0)
+        let sent = try invoice(["send"], smtp: sink.url, ["SMTP_USERNAME": "nightshift", "SMTP_PASSWORD": password, "LOG_LEVEL": "debug"])
+        XCTAssertEqual(sent.status, 0, sent.stderr)
+        XCTAssertEqual(try sink.messages().map(\.login), ["nightshift"])
+        var everything = refused.stdout + refused.stderr + sent.stdout + sent.stderr
+        for name in try FileManager.default.contentsOfDirectory(atPath: root + "/logs") {
+            everything += try String(contentsOfFile: root + "/logs/" + name, encoding: .utf8)
+        }
+        everything += try db.connection.query("SELECT coalesce(string_agg(error, ' '), '') AS e FROM batch_failures").first!.string("e")
+        XCTAssertFalse(everything.contains(password), "the SMTP password leaked")
+    }
+
+    func testMailSettingsAreCheckedBeforeAnythingIsWritten() throws {
+        try contracts(1)
+        for (extra, key) in [(["SMTP_URL": ""], "smtp.url"), (["SMTP_URL": "http://127.0.0.1:25"], "smtp.url"),
+                             (["SMTP_URL": "smtp://user:pw@127.0.0.1"], "smtp.url"), (["SMTP_FROM": "billing"], "smtp.from"),
+                             (["SMTP_STARTTLS": "maybe"], "smtp.starttls"), (["SMTP_PASSWORD": "secret-pw"], "smtp.username")] {
+            let result = try invoice(["--send", "--now", "2026-11-01T06:00"], smtp: "smtp://127.0.0.1:25", extra)
+            XCTAssertEqual(result.status, 78, "\(extra): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(key), "\(extra): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("secret-pw"))
+            XCTAssertEqual(try invoice(["send"], smtp: "smtp://127.0.0.1:25", extra).status, 78)
+        }
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 0)
+        // Without --send (and invoice.send unset) the mail settings are not needed.
+        XCTAssertEqual(try invoice(["--now", "2026-11-01T06:00"], smtp: "", ["SMTP_FROM": ""]).status, 0)
+    }
+
+    func testDryRunOfSendListsWhatWouldGo() throws {
+        try contracts(2)
+        let sink = try SMTPSink()
+        XCTAssertEqual(try invoice(["--now", "2026-11-01T06:00"], smtp: sink.url).status, 0)
+        let dry = try invoice(["send", "--dry-run"], smtp: sink.url)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertEqual(dry.stdout, """
+            number\trecipient\tmessage_id
+            INV-202610-000001-000001\tkeiri1@customer.example\t<invoice.INV-202610-000001-000001@nightshift.example>
+            INV-202610-000002-000002\tkeiri2@customer.example\t<invoice.INV-202610-000002-000002@nightshift.example>
+
+            """)
+        XCTAssertEqual(try sink.messages().count, 0)
+        XCTAssertEqual(try deliveries().count, 0)
+        // config invoice.send does what --send does.
+        XCTAssertEqual(try invoice(["--now", "2026-11-01T07:00"], smtp: sink.url, ["INVOICE_SEND": "true"]).status, 0)
+        XCTAssertEqual(try sink.messages().count, 2)
+    }
+}
