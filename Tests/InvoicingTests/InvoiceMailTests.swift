@@ -210,4 +210,75 @@ final class InvoiceMailTests: XCTestCase {
         XCTAssertEqual(try invoice(["--now", "2026-11-01T07:00"], smtp: sink.url, ["INVOICE_SEND": "true"]).status, 0)
         XCTAssertEqual(try sink.messages().count, 2)
     }
+
+    /// Runs `invoice` and SIGKILLs it as soon as `condition` holds; fails the test if it never did.
+    func killInvoice(_ arguments: [String], smtp: String, when condition: () throws -> Bool) throws {
+        let (process, finish) = try runExecutable("invoice", arguments, environment: environment(smtp))
+        let deadline = Date().addingTimeInterval(120)
+        var killed = false
+        while process.isRunning && Date() < deadline {
+            if try condition() {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+                break
+            }
+            usleep(2000)
+        }
+        let result = finish()
+        XCTAssertTrue(killed, "the run ended before the moment to kill it came: \(result.stderr)")
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+    }
+
+    func testKilledWhileDrawingAndWhileMailingThenRerunEveryContractHasOneInvoiceOnePDFOneEmail() throws {
+        try contracts(200)
+        let sink = try SMTPSink()
+        let directory = root + "/output/invoices/2026-10"
+        let arguments = ["--send", "--now", "2026-11-01T06:00"]
+        try killInvoice(arguments, smtp: sink.url) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".partial") }.count >= 20
+        }
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice WHERE rendered_at IS NOT NULL").first!.int("n"), 0)
+        try killInvoice(arguments, smtp: sink.url) {
+            try db.connection.query("SELECT count(*) AS n FROM mail_delivery WHERE status = 'sent'").first!.int("n") >= 50
+        }
+        XCTAssertLessThan(try sink.messages().count, 200, "killed before the last message")
+
+        let rerun = try invoice(arguments, smtp: sink.url)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+
+        let rows = try db.connection.query("""
+            SELECT i.contract_id, i.invoice_number, i.pdf_path, i.pdf_sha256, d.status, d.message_id
+              FROM invoice i LEFT JOIN mail_delivery d ON d.invoice_id = i.id ORDER BY i.contract_id
+            """).rows
+        XCTAssertEqual(try rows.map { try $0.int("contract_id") }, Array(1...200), "one invoice per contract")
+        var files: [String] = []
+        let walker = FileManager.default.enumerator(atPath: root + "/output")!
+        while let name = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: root + "/output/" + name, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { files.append(name) }
+        }
+        XCTAssertEqual(files.sorted(), try rows.map { "invoices/2026-10/\(try $0.string("invoice_number")).pdf" }.sorted(),
+                       "one PDF per invoice and nothing else (no partials)")
+        var expectedIDs = Set<String>()
+        for row in rows {
+            XCTAssertEqual(try FileDigest.sha256(ofFile: try row.string("pdf_path")), try row.string("pdf_sha256"))
+            XCTAssertEqual(try row.string("status"), "sent")
+            expectedIDs.insert("<\(try row.string("message_id"))>")
+        }
+        let messages = try sink.messages()
+        var perID: [String: Int] = [:]
+        for message in messages { perID[message.message_id, default: 0] += 1 }
+        XCTAssertEqual(Set(perID.keys), expectedIDs, "every invoice mailed, under its own Message-ID")
+        // SMTP cannot make the server's "accepted" and our record of it one step: a message the kill
+        // interrupted between the two goes again, under the same Message-ID. Nothing else repeats.
+        XCTAssertLessThanOrEqual(messages.count, 201)
+        XCTAssertLessThanOrEqual(perID.values.max() ?? 0, 2)
+        for message in messages {
+            XCTAssertEqual(message.attachments.count, 1)
+        }
+        let statuses = try db.connection.query("SELECT status FROM batch_runs WHERE job = 'invoice' ORDER BY id").rows.map { try $0.string("status") }
+        XCTAssertEqual(statuses, ["abandoned", "abandoned", "succeeded"])
+        XCTAssertEqual(try openFailures(), [:])
+    }
 }
