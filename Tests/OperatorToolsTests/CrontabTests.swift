@@ -18,7 +18,11 @@ final class CrontabTests: XCTestCase {
         XCTAssertEqual(entries.first { $0.executable == "rate-calc" }?.schedule, ["15", "*/6", "*", "*", "*"])
         XCTAssertEqual(entries.first { $0.executable == "backup" }?.schedule, ["0", "1", "*", "*", "*"])
         XCTAssertEqual(entries.first { $0.executable == "usage-aggregate" }?.schedule, ["0", "3", "*", "*", "*"])
-        for planned in ["#0 6 1 * *\t$NIGHTSHIFT_BIN/invoice", "#0 7 2 * *\t$NIGHTSHIFT_BIN/monthly-report",
+        XCTAssertEqual(entries.filter { $0.executable == "invoice" }.map(\.schedule),
+                       [["0", "6", "1", "*", "*"], ["40", "*", "*", "*", "*"]])
+        XCTAssertEqual(entries.filter { $0.executable == "invoice" }.map(\.command),
+                       ["$NIGHTSHIFT_BIN/invoice --send", "$NIGHTSHIFT_BIN/invoice send"])
+        for planned in ["#0 7 2 * *\t$NIGHTSHIFT_BIN/monthly-report",
                         "#0 4 * * 0\t$NIGHTSHIFT_BIN/maintenance"] {
             XCTAssertTrue(text.contains(planned), planned)
         }

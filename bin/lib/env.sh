@@ -87,3 +87,26 @@ http_start() {
 http_stop() {
     if [ -s "$HTTP_PID_FILE" ]; then kill "$(cat "$HTTP_PID_FILE")" 2>/dev/null || true; rm -f "$HTTP_PID_FILE"; fi
 }
+
+# The SMTP sink (Tests/Support/smtp_sink.py, Debian's python3-aiosmtpd) on a free loopback port,
+# keeping each message it accepts under var/mail as NNNNNN.eml and NNNNNN.json.
+SMTP_PORT_FILE="$VAR/smtp.port"
+SMTP_PID_FILE="$VAR/smtp.pid"
+MAILDIR="$VAR/mail"
+smtp_start() {
+    mkdir -p "$MAILDIR"
+    if [ -s "$SMTP_PID_FILE" ] && kill -0 "$(cat "$SMTP_PID_FILE")" 2>/dev/null; then
+        SMTP_PORT="$(cat "$SMTP_PORT_FILE")"
+    else
+        SMTP_PORT="$(free_port)"
+        echo "$SMTP_PORT" > "$SMTP_PORT_FILE"
+        /usr/bin/python3 "$ROOT/Tests/Support/smtp_sink.py" --dir "$MAILDIR" --port "$SMTP_PORT" > "$VAR/smtp.log" 2>&1 &
+        echo $! > "$SMTP_PID_FILE"
+        for _ in $(seq 50); do grep -q ready "$VAR/smtp.log" 2>/dev/null && break; sleep 0.1; done
+    fi
+    export SMTP_PORT
+}
+
+smtp_stop() {
+    if [ -s "$SMTP_PID_FILE" ]; then kill "$(cat "$SMTP_PID_FILE")" 2>/dev/null || true; rm -f "$SMTP_PID_FILE"; fi
+}

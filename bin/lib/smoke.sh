@@ -168,6 +168,27 @@ pdf="$OUTPUT_DIR/invoices/2026-11/INV-202611-000001-000001.pdf"
 pdftotext "$pdf" - 2>/dev/null | grep -q "¥34,650" || fail "the PDF shows the total"
 [ "$(stat -c %a "$pdf")" = 600 ] || fail "the PDF is mode 0600"
 
+smtp_start
+rm -f "$MAILDIR"/*
+export SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SMTP_STARTTLS=off SMTP_FROM=billing@smoke.example
+expect 78 "invoice send with a bad smtp.url" -- env SMTP_URL=http://127.0.0.1 "$BIN/invoice" send
+grep -q "smtp.url" <<<"$ERR" || fail "the config error names the key: $ERR"
+expect 0 "invoice send --dry-run" -- "$BIN/invoice" send --dry-run
+grep -q "^INV-202611-000001-000001	billing@smoke.example	<invoice.INV-202611-000001-000001@smoke.example>$" <<<"$OUT" \
+    || fail "the dry run lists the unsent invoice: $OUT"
+expect 0 "invoice send (quiet)" -- "$BIN/invoice" send
+[ -z "$OUT$ERR" ] || fail "a successful send printed output: $OUT$ERR"
+expect 0 "invoice --send again (nothing left to send)" -- "$BIN/invoice" --send --now 2026-12-01T07:00
+/usr/bin/python3 - "$MAILDIR" "$pdf" <<'PY' || fail "one mail with the PDF attached"
+import glob, hashlib, json, sys
+mails = [json.load(open(p)) for p in sorted(glob.glob(sys.argv[1] + "/*.json"))]
+assert len(mails) == 1, mails
+m = mails[0]
+assert m["rcpt_tos"] == ["billing@smoke.example"] and "INV-202611-000001-000001" in m["subject"], m
+assert m["attachments"][0]["sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(), m
+PY
+[ "$(psql_smoke "SELECT status FROM mail_delivery")" = "sent" ] || fail "the delivery is recorded as sent"
+
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 ls "$LOG_DIR"/jobs_*.log >/dev/null 2>&1 || fail "jobs_YYYYMMDD.log written"
 
