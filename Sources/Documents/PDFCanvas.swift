@@ -6,9 +6,9 @@ public struct DocumentError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// A PDF drawn with cairo, its text laid out by pango with one font family (embedded, subset, by
-/// cairo). Coordinates are points from the top-left corner. Not shareable between threads; one
-/// canvas per document.
+/// A PDF drawn with cairo, its text laid out by pango in one font family and drawn with that
+/// family's `EmbeddedFont` faces (embedded, subset, by cairo). Coordinates are points from the
+/// top-left corner. Not shareable between threads; one canvas per document.
 public final class PDFCanvas {
     public enum Alignment { case left, center, right }
     /// A4 in points.
@@ -19,15 +19,18 @@ public final class PDFCanvas {
     public let height: Double
     private let surface: OpaquePointer
     private let cr: OpaquePointer
-    private let fontFamily: String
+    private let font: EmbeddedFont
     /// One pango context for all of the document's text, and its font descriptions by size and weight.
     private let pango: OpaquePointer
     private var fonts: [String: OpaquePointer] = [:]
+    /// Whether pango shaped a run with our family (else it fell back to another font for some
+    /// characters, and pango draws that run itself).
+    private var ours: [OpaquePointer: Bool] = [:]
     private var finished = false
 
     /// `creationDate` (`YYYY-MM-DDThh:mm:ss`) is stored as the PDF's date, so the same document
     /// renders to the same bytes whenever it is rendered.
-    public init(path: String, fontFamily: String, title: String, creationDate: String,
+    public init(path: String, font: EmbeddedFont, title: String, creationDate: String,
                 width: Double = PDFCanvas.a4Width, height: Double = PDFCanvas.a4Height) throws {
         guard let surface = cairo_pdf_surface_create(path, width, height) else { throw DocumentError("cannot create \(path)") }
         let status = cairo_surface_status(surface)
@@ -42,7 +45,7 @@ public final class PDFCanvas {
         self.surface = surface
         self.cr = cairo_create(surface)
         self.pango = pango_cairo_create_context(cr)
-        self.fontFamily = fontFamily
+        self.font = font
         self.width = width
         self.height = height
     }
@@ -68,8 +71,7 @@ public final class PDFCanvas {
         pango_layout_set_alignment(layout, align == .left ? PANGO_ALIGN_LEFT : (align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_CENTER))
         pango_layout_set_text(layout, text, -1)
         cairo_set_source_rgb(cr, gray, gray, gray)
-        cairo_move_to(cr, x, y)
-        pango_cairo_show_layout(cr, layout)
+        show(layout, x: x, y: y, size: size, bold: bold)
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_pixel_size(layout, &w, &h)
         return Double(h)
@@ -79,11 +81,70 @@ public final class PDFCanvas {
         let key = "\(size)/\(bold)"
         if let font = fonts[key] { return font }
         let description = pango_font_description_new()!
-        pango_font_description_set_family(description, fontFamily)
+        pango_font_description_set_family(description, font.family)
         pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
         pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
         fonts[key] = description
         return description
+    }
+
+    /// Draws the layout's runs as glyphs of our faces, each run with its text (so the PDF's text
+    /// extracts), at the positions pango gave them.
+    private func show(_ layout: OpaquePointer, x: Double, y: Double, size: Double, bold: Bool) {
+        let scale = Double(PANGO_SCALE)
+        guard let text = pango_layout_get_text(layout), let iter = pango_layout_get_iter(layout) else { return }
+        defer { pango_layout_iter_free(iter) }
+        repeat {
+            guard let run = pango_layout_iter_get_run_readonly(iter) else { continue }
+            var logical = PangoRectangle()
+            pango_layout_iter_get_run_extents(iter, nil, &logical)
+            let originX = x + Double(logical.x) / scale
+            let originY = y + Double(pango_layout_iter_get_baseline(iter)) / scale
+            let item = run.pointee.item.pointee
+            guard item.analysis.level % 2 == 0, let runFont = item.analysis.font, isOurs(runFont) else {
+                cairo_move_to(cr, originX, originY)
+                pango_cairo_show_glyph_item(cr, text, run)
+                continue
+            }
+            let string = run.pointee.glyphs.pointee
+            var pen: [Double] = []
+            var advance = 0.0
+            for index in 0..<Int(string.num_glyphs) {
+                pen.append(advance)
+                advance += Double(string.glyphs[index].geometry.width) / scale
+            }
+            var glyphs: [cairo_glyph_t] = []
+            var clusters: [cairo_text_cluster_t] = []
+            var cluster = PangoGlyphItemIter()
+            var more = pango_glyph_item_iter_init_start(&cluster, run, text) != 0
+            while more {
+                var count: Int32 = 0
+                for index in Int(cluster.start_glyph)..<Int(cluster.end_glyph) {
+                    let info = string.glyphs[index]
+                    if info.glyph == 0x0FFF_FFFF || info.glyph & 0x1000_0000 != 0 { continue }  // empty, unknown
+                    glyphs.append(cairo_glyph_t(index: UInt(info.glyph), x: originX + pen[index] + Double(info.geometry.x_offset) / scale,
+                                                y: originY + Double(info.geometry.y_offset) / scale))
+                    count += 1
+                }
+                clusters.append(cairo_text_cluster_t(num_bytes: cluster.end_index - cluster.start_index, num_glyphs: count))
+                more = pango_glyph_item_iter_next_cluster(&cluster) != 0
+            }
+            guard !glyphs.isEmpty else { continue }
+            cairo_set_font_face(cr, font.face(bold: bold))
+            cairo_set_font_size(cr, size)
+            cairo_show_text_glyphs(cr, text + Int(item.offset), item.length, glyphs, Int32(glyphs.count),
+                                   clusters, Int32(clusters.count), cairo_text_cluster_flags_t(rawValue: 0))
+        } while pango_layout_iter_next_run(iter) != 0
+    }
+
+    private func isOurs(_ runFont: UnsafeMutablePointer<PangoFont>) -> Bool {
+        let key = OpaquePointer(runFont)
+        if let known = ours[key] { return known }
+        let description = pango_font_describe(runFont)
+        defer { pango_font_description_free(description) }
+        let family = pango_font_description_get_family(description).map { String(cString: $0) }
+        ours[key] = family == font.family
+        return family == font.family
     }
 
     public func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double = 0.5, gray: Double = 0) {

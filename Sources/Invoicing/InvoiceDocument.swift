@@ -8,8 +8,8 @@ enum InvoiceDocument {
     static let templateNames = ["issuer", "notes", "payment"]
     static let font = "IPAexGothic"
 
-    static func draw(_ invoice: StoredInvoice, templates: TextTemplates, to path: String) throws {
-        let canvas = try PDFCanvas(path: path, fontFamily: font, title: "請求書 \(invoice.number)",
+    static func draw(_ invoice: StoredInvoice, templates: TextTemplates, font: EmbeddedFont, to path: String) throws {
+        let canvas = try PDFCanvas(path: path, font: font, title: "請求書 \(invoice.number)",
                                    creationDate: invoice.issueDate + "T00:00:00")
         let left = 50.0, right = PDFCanvas.a4Width - 50, width = right - left
         canvas.text("請求書", x: left, y: 45, width: width, size: 22, bold: true, align: .center)

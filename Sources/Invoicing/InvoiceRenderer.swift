@@ -69,14 +69,20 @@ struct InvoiceRenderer {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count))
         let templates = self.templates
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: page.count, by: workers) {
-                let invoice = page[index]
-                let path = "\(directory)/\(invoice.number).pdf.partial"
-                results.set(index, Result {
-                    try InvoiceDocument.draw(invoice, templates: templates, to: path)
-                    try InvoiceRenderer.check(path, invoice)
-                    return try FileDigest.sha256(ofFile: path)
-                })
+            do {
+                try EmbeddedFont.withFonts(family: InvoiceDocument.font) { font in
+                    for index in stride(from: worker, to: page.count, by: workers) {
+                        let invoice = page[index]
+                        let path = "\(directory)/\(invoice.number).pdf.partial"
+                        results.set(index, Result {
+                            try InvoiceDocument.draw(invoice, templates: templates, font: font, to: path)
+                            try InvoiceRenderer.check(path, invoice)
+                            return try FileDigest.sha256(ofFile: path)
+                        })
+                    }
+                }
+            } catch {
+                for index in stride(from: worker, to: page.count, by: workers) { results.set(index, .failure(error)) }
             }
         }
         return results.values

@@ -12,13 +12,18 @@ final class DocumentsTests: XCTestCase {
 
     /// Two pages: a title, a recipient and an amount, then a second page.
     func drawSample(_ path: String) throws {
-        let canvas = try PDFCanvas(path: path, fontFamily: "IPAexGothic", title: "試験", creationDate: "2026-11-01T06:00:00")
-        canvas.text("請求書", x: 40, y: 40, width: 515, size: 24, bold: true, align: .center)
-        canvas.text("株式会社テスト 御中", x: 40, y: 100, width: 300, size: 12)
-        canvas.text(YenFormat.string(1_234_567), x: 40, y: 140, width: 515, size: 12, align: .right)
-        canvas.newPage()
-        canvas.text("二頁目", x: 40, y: 40, width: 300, size: 12)
-        try canvas.finish()
+        try EmbeddedFont.withFonts(family: "IPAexGothic") { font in
+            let canvas = try PDFCanvas(path: path, font: font, title: "試験", creationDate: "2026-11-01T06:00:00")
+            canvas.text("請求書", x: 40, y: 40, width: 515, size: 24, bold: true, align: .center)
+            canvas.text("株式会社テスト 御中", x: 40, y: 100, width: 300, size: 12)
+            canvas.text(YenFormat.string(1_234_567), x: 40, y: 140, width: 515, size: 12, align: .right)
+            canvas.text("長い行は折り返される。" + String(repeating: "あいうえお", count: 12), x: 40, y: 170, width: 200, size: 10)
+            // Armenian is not in IPAex Gothic: pango shapes it with a fallback font and draws that run itself.
+            canvas.text("Ծնունդ 商事", x: 40, y: 260, width: 300, size: 12)
+            canvas.newPage()
+            canvas.text("二頁目", x: 40, y: 40, width: 300, size: 12)
+            try canvas.finish()
+        }
     }
 
     func testJapaneseTextRoundTripsThroughPopplerWithTheFontEmbedded() throws {
@@ -31,6 +36,9 @@ final class DocumentsTests: XCTestCase {
         XCTAssertTrue(read.pages[0].contains("株式会社テスト 御中"), read.pages[0])
         XCTAssertTrue(read.pages[0].contains("¥1,234,567"), read.pages[0])
         XCTAssertTrue(read.pages[1].contains("二頁目"))
+        XCTAssertTrue(read.pages[0].replacingOccurrences(of: "\n", with: "").contains("長い行は折り返される。" + String(repeating: "あいうえお", count: 12)),
+                      read.pages[0])
+        XCTAssertTrue(read.pages[0].contains("Ծնունդ 商事"), read.pages[0])
 
         // The CJK font is embedded (a subset), so the document reads the same on any machine.
         let fonts = String(decoding: try ChildProcess.run("pdffonts", [path], stdout: .capture(limit: 1 << 16)).stdout, as: UTF8.self)
@@ -51,7 +59,12 @@ final class DocumentsTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("is not a readable PDF"), "\(error)")
         }
         XCTAssertThrowsError(try PDFText.read(root + "/missing.pdf"))
-        XCTAssertThrowsError(try PDFCanvas(path: root + "/no/such/dir/x.pdf", fontFamily: "IPAexGothic", title: "", creationDate: "2026-11-01T00:00:00"))
+        XCTAssertThrowsError(try EmbeddedFont.withFonts(family: "IPAexGothic") { font in
+            try PDFCanvas(path: root + "/no/such/dir/x.pdf", font: font, title: "", creationDate: "2026-11-01T00:00:00")
+        })
+        XCTAssertThrowsError(try EmbeddedFont.withFonts(family: "No Such Family") { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("No Such Family"), "\(error)")
+        }
     }
 
     func testYenFormatting() {

@@ -1,0 +1,140 @@
+import CPangoCairo
+import Foundation
+
+/// The font PDFs embed, as cairo font faces of their own: the family's file (found through
+/// fontconfig) loaded by FreeType from memory with its character map reduced to nothing.
+///
+/// Why: for every glyph a PDF uses, cairo 1.16 looks the glyph's character up by scanning the
+/// font's whole format-4 cmap (IPAex Gothic: 4,996 segments, copied into a fresh buffer each
+/// time) — a quarter of the CPU of an invoice — only to replace the answer with the text we pass
+/// along with the glyphs anyway. Pango still shapes with the real font (its own copy of the file),
+/// and the glyph ids are the same, since only the cmap differs. The PDF's ToUnicode map comes from
+/// the text given with the glyphs, so the text extracts as before.
+///
+/// A set is used by one thread at a time; `withFonts` lends one out of a pool.
+public final class EmbeddedFont: @unchecked Sendable {
+    public let family: String
+    let regular: OpaquePointer
+    let bold: OpaquePointer
+
+    private init(family: String, bytes: UnsafeMutableRawBufferPointer) throws {
+        self.family = family
+        regular = try EmbeddedFont.face(bytes, synthesizeBold: false)
+        bold = try EmbeddedFont.face(bytes, synthesizeBold: true)
+    }
+
+    func face(bold isBold: Bool) -> OpaquePointer { isBold ? bold : regular }
+
+    /// Runs `body` with a font set of `family` no other thread is using.
+    public static func withFonts<T>(family: String, _ body: (EmbeddedFont) throws -> T) throws -> T {
+        let font = try pool.take(family: family)
+        defer { pool.give(font) }
+        return try body(font)
+    }
+
+    private static let pool = Pool()
+
+    /// Font sets are made on demand and kept for the life of the process (cairo may hold on to
+    /// a face in its caches after we are done with it).
+    private final class Pool: @unchecked Sendable {
+        private let lock = NSLock()
+        private var idle: [EmbeddedFont] = []
+        private var files: [String: UnsafeMutableRawBufferPointer] = [:]
+
+        func take(family: String) throws -> EmbeddedFont {
+            lock.lock()
+            defer { lock.unlock() }
+            if let index = idle.firstIndex(where: { $0.family == family }) { return idle.remove(at: index) }
+            if files[family] == nil { files[family] = try EmbeddedFont.withoutCharacterMap(try EmbeddedFont.file(of: family)) }
+            return try EmbeddedFont(family: family, bytes: files[family]!)
+        }
+
+        func give(_ font: EmbeddedFont) {
+            lock.lock()
+            idle.append(font)
+            lock.unlock()
+        }
+    }
+
+    /// One FreeType library per face: faces never share state between threads.
+    private static func face(_ bytes: UnsafeMutableRawBufferPointer, synthesizeBold: Bool) throws -> OpaquePointer {
+        var library: FT_Library?
+        guard FT_Init_FreeType(&library) == 0, let library else { throw DocumentError("FreeType cannot start") }
+        var face: FT_Face?
+        let base = bytes.baseAddress!.assumingMemoryBound(to: FT_Byte.self)
+        guard FT_New_Memory_Face(library, base, FT_Long(bytes.count), 0, &face) == 0, let face else {
+            throw DocumentError("FreeType cannot read the font")
+        }
+        guard let cairoFace = cairo_ft_font_face_create_for_ft_face(face, 0),
+              cairo_font_face_status(cairoFace) == CAIRO_STATUS_SUCCESS else {
+            throw DocumentError("cairo cannot use the font")
+        }
+        if synthesizeBold { cairo_ft_font_face_set_synthesize(cairoFace, UInt32(CAIRO_FT_SYNTHESIZE_BOLD.rawValue)) }
+        return cairoFace
+    }
+
+    /// The file fontconfig picks for `family`; an error when it would substitute another family.
+    static func file(of family: String) throws -> [UInt8] {
+        guard let pattern = FcNameParse(family) else { throw DocumentError("bad font name \(family)") }
+        defer { FcPatternDestroy(pattern) }
+        FcConfigSubstitute(nil, pattern, FcMatchPattern)
+        FcDefaultSubstitute(pattern)
+        var result = FcResultNoMatch
+        guard let match = FcFontMatch(nil, pattern, &result) else { throw DocumentError("no font for \(family)") }
+        defer { FcPatternDestroy(match) }
+        var name: UnsafeMutablePointer<FcChar8>?
+        var file: UnsafeMutablePointer<FcChar8>?
+        guard FcPatternGetString(match, FC_FAMILY, 0, &name) == FcResultMatch, let name,
+              String(cString: name) == family else {
+            throw DocumentError("font \(family) is not installed (fonts-ipaexfont-gothic provides IPAexGothic)")
+        }
+        guard FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch, let file,
+              let data = FileManager.default.contents(atPath: String(cString: file)) else {
+            throw DocumentError("cannot read the file of font \(family)")
+        }
+        return Array(data)
+    }
+
+    /// A copy of a TrueType/OpenType file whose `cmap` maps nothing (one format-4 segment for
+    /// U+FFFF), every other table as it was. Kept in memory for the life of the process.
+    static func withoutCharacterMap(_ font: [UInt8]) throws -> UnsafeMutableRawBufferPointer {
+        func u16(_ at: Int) -> Int { Int(font[at]) << 8 | Int(font[at + 1]) }
+        func u32(_ at: Int) -> Int { u16(at) << 16 | u16(at + 2) }
+        guard font.count > 12 else { throw DocumentError("not a font file") }
+        let count = u16(4)
+        guard font.count >= 12 + 16 * count else { throw DocumentError("truncated font file") }
+        let cmap: [UInt8] = [0, 0, 0, 1, 0, 3, 0, 1, 0, 0, 0, 12,  // version 0, one subtable: (3, 1) at 12
+                             0, 4, 0, 24, 0, 0, 0, 2, 0, 2, 0, 0, 0, 0,  // format 4, length 24, one segment
+                             0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0, 1, 0, 0]  // end, pad, start, delta, range offset
+        var tables: [(tag: [UInt8], checksum: [UInt8], body: ArraySlice<UInt8>)] = []
+        for index in 0..<count {
+            let record = 12 + 16 * index
+            let tag = Array(font[record..<record + 4])
+            let offset = u32(record + 8), length = u32(record + 12)
+            guard offset + length <= font.count else { throw DocumentError("truncated font file") }
+            if tag == Array("cmap".utf8) {
+                tables.append((tag, [0, 0, 0, 0], cmap[...]))
+            } else {
+                tables.append((tag, Array(font[record + 4..<record + 8]), font[offset..<offset + length]))
+            }
+        }
+        var out = Array(font[0..<12])
+        var offset = 12 + 16 * count
+        var bodies: [UInt8] = []
+        for table in tables {
+            out += table.tag + table.checksum + bigEndian(offset) + bigEndian(table.body.count)
+            bodies += table.body
+            let padding = (4 - table.body.count % 4) % 4
+            bodies += [UInt8](repeating: 0, count: padding)
+            offset += table.body.count + padding
+        }
+        out += bodies
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: out.count, alignment: 16)
+        buffer.copyBytes(from: out)
+        return buffer
+    }
+
+    private static func bigEndian(_ value: Int) -> [UInt8] {
+        [UInt8(value >> 24 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
+}
