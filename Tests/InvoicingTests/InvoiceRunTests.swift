@@ -94,13 +94,7 @@ final class InvoiceRunTests: XCTestCase {
         return result
     }
 
-    func openFailures() throws -> [String: String] {
-        var result: [String: String] = [:]
-        for row in try db.connection.query("SELECT item_key, error FROM batch_failures WHERE job = 'invoice' AND resolved_at IS NULL").rows {
-            result[try row.string("item_key")] = try row.string("error")
-        }
-        return result
-    }
+    func openFailures() throws -> [String: String] { try db.openFailures(job: "invoice") }
 
     func testAMonthOfContractsBilledExactlyOnce() throws {
         let first = try invoice(["--now", "2026-11-01T06:00"])

@@ -51,6 +51,15 @@ public final class TestDatabase {
     }()
     nonisolated(unsafe) static var templateName = ""
 
+    /// The job's open dead-letter items: item key → error.
+    public func openFailures(job: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try connection.query("SELECT item_key, error FROM batch_failures WHERE job = $1 AND resolved_at IS NULL", [job]).rows {
+            result[try row.string("item_key")] = try row.string("error")
+        }
+        return result
+    }
+
     public init(migrated: Bool = true) throws {
         name = "t_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try Connection(url: TestEnvironment.adminURL)
