@@ -1,4 +1,12 @@
 #include <curl/curl.h>
+#include <pthread.h>
+
+static void ns_curl_global_init_once_(void) { curl_global_init(CURL_GLOBAL_ALL); }
+/// curl_global_init before the first handle, once per module that calls it (libcurl counts calls).
+static inline void ns_curl_global_init(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, ns_curl_global_init_once_);
+}
 
 // curl_easy_setopt and curl_easy_getinfo are variadic macros Swift cannot call; typed wrappers.
 static inline CURLcode ns_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }

@@ -29,6 +29,8 @@ public struct BillingMonth: Sendable, Equatable, CustomStringConvertible {
     public var description: String { String(format: "%04d-%02d", year, month) }
     /// `YYYYMM`, as used in invoice numbers and file names.
     public var compact: String { String(format: "%04d%02d", year, month) }
+    /// `2026年10月`, as mails and documents say it.
+    public var japanese: String { "\(year)年\(month)月" }
     public var firstDay: String { description + "-01" }
     public var lastDay: String { description + String(format: "-%02d", dayCount) }
 

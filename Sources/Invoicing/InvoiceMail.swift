@@ -10,7 +10,7 @@ enum InvoiceMail {
     struct Invoice: Sendable {
         var id: Int
         var number: String
-        var billingMonth: String
+        var billingMonth: BillingMonth
         var periodStart: String
         var periodEnd: String
         var dueDate: String
@@ -28,10 +28,9 @@ enum InvoiceMail {
 
     static func message(_ invoice: Invoice, pdf: [UInt8], to: MailAddress, messageID: String, from: MailAddress,
                         templates: TextTemplates, date: Date) -> MailMessage {
-        let month = invoice.billingMonth.split(separator: "-").compactMap { Int($0) }
         let values: [String: Any] = [
             "company": invoice.recipientName, "invoice_number": invoice.number,
-            "month": month.count >= 2 ? "\(month[0])年\(month[1])月" : invoice.billingMonth,
+            "month": invoice.billingMonth.japanese,
             "period_start": InvoiceDocument.japaneseDate(invoice.periodStart),
             "period_end": InvoiceDocument.japaneseDate(invoice.periodEnd),
             "due_date": InvoiceDocument.japaneseDate(invoice.dueDate), "total": YenFormat.string(invoice.totalYen),

@@ -27,11 +27,7 @@ struct InvoiceMailer {
         var outcome = Outcome()
         // Set when the server itself fails: the rest are recorded as unsent without trying.
         var serverFailure: String?
-        var after = 0
-        while true {
-            let page = try InvoiceMailer.unsent(context.db, month: month, afterID: after, limit: InvoiceMailer.pageSize)
-            guard let last = page.last else { break }
-            after = last.id
+        try InvoiceMailer.forEachUnsentPage(context.db, month: month) { page in
             let deliveries = try prepareDeliveries(page)
             for invoice in page {
                 let delivery = deliveries[invoice.id]!
@@ -120,17 +116,27 @@ struct InvoiceMailer {
         }
     }
 
-    /// Rendered invoices without a `sent` delivery, by id.
-    static func unsent(_ db: Connection, month: BillingMonth?, afterID: Int, limit: Int) throws -> [InvoiceMail.Invoice] {
+    /// Rendered invoices without a `sent` delivery, a page at a time in id order.
+    static func forEachUnsentPage(_ db: Connection, month: BillingMonth?, _ body: ([InvoiceMail.Invoice]) throws -> Void) throws {
+        var after = 0
+        while true {
+            let page = try unsent(db, month: month, afterID: after, limit: pageSize)
+            guard let last = page.last else { return }
+            after = last.id
+            try body(page)
+        }
+    }
+
+    private static func unsent(_ db: Connection, month: BillingMonth?, afterID: Int, limit: Int) throws -> [InvoiceMail.Invoice] {
         try db.query("""
-            SELECT i.id, i.invoice_number, i.billing_month::text AS month, i.period_start::text AS ps, i.period_end::text AS pe,
+            SELECT i.id, i.invoice_number, to_char(i.billing_month, 'YYYY-MM') AS month, i.period_start::text AS ps, i.period_end::text AS pe,
                    i.due_date::text AS due, i.recipient_name, i.recipient_email, i.total_yen, i.pdf_path, i.pdf_sha256
               FROM invoice i LEFT JOIN mail_delivery d ON d.invoice_id = i.id
              WHERE i.rendered_at IS NOT NULL AND (d.status IS NULL OR d.status = 'pending')
                AND ($1::date IS NULL OR i.billing_month = $1::date) AND i.id > $2
              ORDER BY i.id LIMIT $3
             """, [month?.firstDay, afterID, limit]).rows.map { row in
-            InvoiceMail.Invoice(id: try row.int("id"), number: try row.string("invoice_number"), billingMonth: try row.string("month"),
+            InvoiceMail.Invoice(id: try row.int("id"), number: try row.string("invoice_number"), billingMonth: BillingMonth(try row.string("month"))!,
                                 periodStart: try row.string("ps"), periodEnd: try row.string("pe"), dueDate: try row.string("due"),
                                 recipientName: try row.string("recipient_name"), recipientEmail: try row.string("recipient_email"),
                                 totalYen: try row.int("total_yen"), pdfPath: try row.string("pdf_path"),

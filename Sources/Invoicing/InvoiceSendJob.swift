@@ -35,11 +35,7 @@ public struct InvoiceSendJob: Job {
         var summary = JobSummary()
         if isDryRun {
             print("number\trecipient\tmessage_id")
-            var after = 0
-            while true {
-                let page = try InvoiceMailer.unsent(context.db, month: month, afterID: after, limit: InvoiceMailer.pageSize)
-                guard let last = page.last else { break }
-                after = last.id
+            try InvoiceMailer.forEachUnsentPage(context.db, month: month) { page in
                 for invoice in page {
                     print("\(invoice.number)\t\(invoice.recipientEmail)\t<\(InvoiceMail.messageID(invoice.number, from: mailSettings.from))>")
                 }

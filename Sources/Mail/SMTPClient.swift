@@ -8,7 +8,7 @@ public final class SMTPClient {
     private let server: SMTPServer
 
     public init(server: SMTPServer) {
-        CurlGlobal.ensureInitialized()
+        ns_curl_global_init()
         self.handle = curl_easy_init()
         self.server = server
     }
@@ -94,9 +94,4 @@ private let messageSourceRead: ns_curl_read_fn = { buffer, size, count, userdata
     }
     source.offset += length
     return length
-}
-
-enum CurlGlobal {
-    private static let initialized: Bool = { curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK }()
-    static func ensureInitialized() { _ = initialized }
 }

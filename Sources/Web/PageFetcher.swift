@@ -9,7 +9,7 @@ public final class PageFetcher {
     private let gate: HostGate
 
     public init(policy: FetchPolicy, gate: HostGate) {
-        CurlGlobal.ensureInitialized()
+        ns_curl_global_init()
         self.handle = curl_easy_init()
         self.policy = policy
         self.gate = gate
@@ -114,9 +114,4 @@ private let bodySinkWrite: ns_curl_write_fn = { data, size, count, userdata in
         sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
     } }
     return length
-}
-
-enum CurlGlobal {
-    private static let initialized: Bool = { curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK }()
-    static func ensureInitialized() { _ = initialized }
 }
