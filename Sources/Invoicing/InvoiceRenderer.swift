@@ -6,7 +6,8 @@ import Postgres
 /// Renders the PDFs of a month's invoices: each drawn as `NUMBER.pdf.partial`, read back with
 /// poppler and checked (one page; number, recipient and total in its text), then a page of them
 /// is made durable together and renamed to `NUMBER.pdf`, and their rows updated. A PDF that fails
-/// its check is an item failure and never takes its final name.
+/// its check is an item failure and never takes its final name. Each page is committed on this
+/// thread while the next is drawn on every core; the database is only used from this thread.
 struct InvoiceRenderer {
     let settings: InvoiceSettings
     let templates: TextTemplates
@@ -28,52 +29,65 @@ struct InvoiceRenderer {
         }
         var outcome = Outcome()
         var after = 0
+        var drawn: (page: [StoredInvoice], results: [Result<String, Error>])?
         while true {
             let page = try StoredInvoice.page(context.db, month: month, unrenderedOnly: !regenerate, afterID: after,
                                               limit: InvoiceRenderer.pageSize)
-            guard let last = page.last else { break }
-            after = last.id
-            let results = drawAll(page, in: directory)
-            var done: [(invoice: StoredInvoice, sha256: String)] = []
-            for (invoice, result) in zip(page, results) {
-                switch result {
-                case .success(let sha256): done.append((invoice, sha256))
-                case .failure(let error):
-                    outcome.failed += 1
-                    summary.itemsFailed += 1
-                    summary.failedItems.append("\(invoice.number): \(error)")
-                    context.logger.error("invoice PDF failed", ["invoice": .string(invoice.number)], error: error)
-                    try context.failures?.record(itemKey: "pdf:\(invoice.number)", error: "\(error)", attempts: 1)
-                    try? DurableFiles.remove(partialPath(invoice, in: directory))
+            after = page.last?.id ?? after
+            let drawing = PageDrawing(page, templates: templates, directory: directory)
+            if let drawn {
+                do { try commit(drawn.page, drawn.results, in: directory, into: &summary, &outcome) } catch {
+                    _ = drawing.wait()  // no file is being written once we return
+                    throw error
                 }
             }
-            try DurableFiles.commitAll(done.map { (partialPath($0.invoice, in: directory), finalPath($0.invoice, in: directory)) },
-                                       in: directory)
-            try context.db.query("""
-                UPDATE invoice SET pdf_path = x.path, pdf_sha256 = x.sha256, rendered_at = now()
-                  FROM unnest($1::int8[], $2::text[], $3::text[]) AS x(id, path, sha256)
-                 WHERE invoice.id = x.id
-                """, [done.map(\.invoice.id), done.map { finalPath($0.invoice, in: directory) }, done.map(\.sha256)])
-            try context.failures?.resolve(itemKeys: done.map { "pdf:\($0.invoice.number)" })
-            outcome.rendered += done.count
+            drawn = (page, drawing.wait())
+            if page.isEmpty { break }
         }
         return outcome
     }
 
-    func partialPath(_ invoice: StoredInvoice, in directory: String) -> String { finalPath(invoice, in: directory) + ".partial" }
-    func finalPath(_ invoice: StoredInvoice, in directory: String) -> String { "\(directory)/\(invoice.number).pdf" }
+    /// Records the failures of a drawn page, then makes its good PDFs durable under their final
+    /// names and updates their rows.
+    private func commit(_ page: [StoredInvoice], _ results: [Result<String, Error>], in directory: String,
+                        into summary: inout JobSummary, _ outcome: inout Outcome) throws {
+        var done: [(invoice: StoredInvoice, sha256: String)] = []
+        for (invoice, result) in zip(page, results) {
+            switch result {
+            case .success(let sha256): done.append((invoice, sha256))
+            case .failure(let error):
+                outcome.failed += 1
+                summary.itemsFailed += 1
+                summary.failedItems.append("\(invoice.number): \(error)")
+                context.logger.error("invoice PDF failed", ["invoice": .string(invoice.number)], error: error)
+                try context.failures?.record(itemKey: "pdf:\(invoice.number)", error: "\(error)", attempts: 1)
+                try? DurableFiles.remove(InvoiceRenderer.partialPath(invoice, in: directory))
+            }
+        }
+        try DurableFiles.commitAll(done.map { (InvoiceRenderer.partialPath($0.invoice, in: directory),
+                                               InvoiceRenderer.finalPath($0.invoice, in: directory)) }, in: directory)
+        try context.db.query("""
+            UPDATE invoice SET pdf_path = x.path, pdf_sha256 = x.sha256, rendered_at = now()
+              FROM unnest($1::int8[], $2::text[], $3::text[]) AS x(id, path, sha256)
+             WHERE invoice.id = x.id
+            """, [done.map(\.invoice.id), done.map { InvoiceRenderer.finalPath($0.invoice, in: directory) }, done.map(\.sha256)])
+        try context.failures?.resolve(itemKeys: done.map { "pdf:\($0.invoice.number)" })
+        outcome.rendered += done.count
+    }
+
+    static func partialPath(_ invoice: StoredInvoice, in directory: String) -> String { finalPath(invoice, in: directory) + ".partial" }
+    static func finalPath(_ invoice: StoredInvoice, in directory: String) -> String { "\(directory)/\(invoice.number).pdf" }
 
     /// Draws and checks a page of invoices on every core; returns each one's SHA-256 or error.
-    func drawAll(_ page: [StoredInvoice], in directory: String) -> [Result<String, Error>] {
+    static func drawAll(_ page: [StoredInvoice], templates: TextTemplates, in directory: String) -> [Result<String, Error>] {
         let results = ResultSlots(count: page.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count))
-        let templates = self.templates
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 try EmbeddedFont.withFonts(family: InvoiceDocument.font) { font in
                     for index in stride(from: worker, to: page.count, by: workers) {
                         let invoice = page[index]
-                        let path = "\(directory)/\(invoice.number).pdf.partial"
+                        let path = partialPath(invoice, in: directory)
                         results.set(index, Result {
                             try InvoiceDocument.draw(invoice, templates: templates, font: font, to: path)
                             try InvoiceRenderer.check(path, invoice)
@@ -96,6 +110,24 @@ struct InvoiceRenderer {
                                  ("total", YenFormat.string(invoice.totalYen))] where !read.text.contains(expected) {
             throw DocumentError("the PDF's text lacks the \(what) \(expected)")
         }
+    }
+}
+
+/// A page being drawn in the background; `wait` returns its results.
+private final class PageDrawing: @unchecked Sendable {
+    private var results: [Result<String, Error>] = []
+    private let finished = DispatchGroup()
+
+    init(_ page: [StoredInvoice], templates: TextTemplates, directory: String) {
+        guard !page.isEmpty else { return }
+        DispatchQueue.global().async(group: finished) {
+            self.results = InvoiceRenderer.drawAll(page, templates: templates, in: directory)
+        }
+    }
+
+    func wait() -> [Result<String, Error>] {
+        finished.wait()
+        return results
     }
 }
 

@@ -223,6 +223,26 @@ final class InvoiceMailTests: XCTestCase {
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
     }
 
+    /// Pages of 200 are committed while the next is drawn: three pages, a bad PDF in the second.
+    func testEveryPageOfAMonthIsRenderedAndCommittedWithABadPDFInTheMiddle() throws {
+        try contracts(401)
+        try db.connection.execute(script: "UPDATE company SET name = 'Bell' || chr(7) || 'KK' WHERE id = 300")
+        let result = try invoice(["--now", "2026-11-01T06:00"], smtp: "smtp://127.0.0.1:9")
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("INV-202610-000300-000300: the PDF's text lacks the recipient"), result.stderr)
+
+        let rows = try db.connection.query("""
+            SELECT invoice_number, pdf_path, pdf_sha256 FROM invoice WHERE rendered_at IS NOT NULL ORDER BY contract_id
+            """).rows
+        XCTAssertEqual(rows.count, 400)
+        for row in rows {
+            XCTAssertEqual(try FileDigest.sha256(ofFile: try row.string("pdf_path")), try row.string("pdf_sha256"))
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: root + "/output/invoices/2026-10")
+        XCTAssertEqual(files.sorted(), try rows.map { "\(try $0.string("invoice_number")).pdf" }.sorted(), "no partials, no bad PDF")
+        XCTAssertEqual(try db.openFailures(job: "invoice").keys.sorted(), ["pdf:INV-202610-000300-000300"])
+    }
+
     func testKilledWhileDrawingAndWhileMailingThenRerunEveryContractHasOneInvoiceOnePDFOneEmail() throws {
         try contracts(200)
         let sink = try SMTPSink()
