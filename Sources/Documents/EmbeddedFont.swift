@@ -20,11 +20,13 @@ public final class EmbeddedFont: @unchecked Sendable {
     public let family: String
     let regular: OpaquePointer
     let bold: OpaquePointer
+    let layouts: TextLayouts
 
     private init(family: String, bytes: UnsafeMutableRawBufferPointer) throws {
         self.family = family
         regular = try EmbeddedFont.face(bytes, synthesizeBold: false)
         bold = try EmbeddedFont.face(bytes, synthesizeBold: true)
+        layouts = TextLayouts(family: family)
     }
 
     func face(bold isBold: Bool) -> OpaquePointer { isBold ? bold : regular }

@@ -20,9 +20,6 @@ public final class PDFCanvas {
     private let surface: OpaquePointer
     private let cr: OpaquePointer
     private let font: EmbeddedFont
-    /// One pango context for all of the document's text, and its font descriptions by size and weight.
-    private let pango: OpaquePointer
-    private var fonts: [String: OpaquePointer] = [:]
     /// Whether pango shaped a run with our family (else it fell back to another font for some
     /// characters, and pango draws that run itself).
     private var ours: [OpaquePointer: Bool] = [:]
@@ -44,15 +41,12 @@ public final class PDFCanvas {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, creationDate)
         self.surface = surface
         self.cr = cairo_create(surface)
-        self.pango = pango_cairo_create_context(cr)
         self.font = font
         self.width = width
         self.height = height
     }
 
     deinit {
-        for font in fonts.values { pango_font_description_free(font) }
-        g_object_unref(UnsafeMutableRawPointer(pango))
         cairo_destroy(cr)
         if !finished { cairo_surface_finish(surface) }
         cairo_surface_destroy(surface)
@@ -63,29 +57,12 @@ public final class PDFCanvas {
     @discardableResult
     public func text(_ text: String, x: Double, y: Double, width: Double, size: Double, bold: Bool = false,
                      align: Alignment = .left, gray: Double = 0) -> Double {
-        guard let layout = pango_layout_new(pango) else { return 0 }
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        pango_layout_set_font_description(layout, font(size: size, bold: bold))
-        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
-        pango_layout_set_alignment(layout, align == .left ? PANGO_ALIGN_LEFT : (align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_CENTER))
-        pango_layout_set_text(layout, text, -1)
+        guard let layout = font.layouts.layout(.init(text: text, size: size, bold: bold, width: width, alignment: align)) else { return 0 }
         cairo_set_source_rgb(cr, gray, gray, gray)
         show(layout, x: x, y: y, size: size, bold: bold)
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_pixel_size(layout, &w, &h)
         return Double(h)
-    }
-
-    private func font(size: Double, bold: Bool) -> OpaquePointer {
-        let key = "\(size)/\(bold)"
-        if let font = fonts[key] { return font }
-        let description = pango_font_description_new()!
-        pango_font_description_set_family(description, font.family)
-        pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
-        pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
-        fonts[key] = description
-        return description
     }
 
     /// Draws the layout's runs as glyphs of our faces, each run with its text (so the PDF's text
