@@ -6,8 +6,9 @@ import Postgres
 /// Renders the PDFs of a month's invoices: each drawn as `NUMBER.pdf.partial`, read back with
 /// poppler and checked (one page; number, recipient and total in its text), then a page of them
 /// is made durable together and renamed to `NUMBER.pdf`, and their rows updated. A PDF that fails
-/// its check is an item failure and never takes its final name. Each page is committed on this
-/// thread while the next is drawn on every core; the database is only used from this thread.
+/// its check is an item failure and never takes its final name. While a page is drawn on every
+/// core, this thread commits the one before and fetches the one after; the database is only used
+/// from this thread.
 struct InvoiceRenderer {
     let settings: InvoiceSettings
     let templates: TextTemplates
@@ -28,21 +29,24 @@ struct InvoiceRenderer {
             try DurableFiles.remove("\(directory)/\(name)")
         }
         var outcome = Outcome()
-        var after = 0
+        func fetch(after id: Int) throws -> [StoredInvoice] {
+            try StoredInvoice.page(context.db, month: month, unrenderedOnly: !regenerate, afterID: id, limit: InvoiceRenderer.pageSize)
+        }
+        var page = try fetch(after: 0)
         var drawn: (page: [StoredInvoice], results: [Result<String, Error>])?
         while true {
-            let page = try StoredInvoice.page(context.db, month: month, unrenderedOnly: !regenerate, afterID: after,
-                                              limit: InvoiceRenderer.pageSize)
-            after = page.last?.id ?? after
             let drawing = PageDrawing(page, templates: templates, directory: directory)
-            if let drawn {
-                do { try commit(drawn.page, drawn.results, in: directory, into: &summary, &outcome) } catch {
-                    _ = drawing.wait()  // no file is being written once we return
-                    throw error
-                }
+            let next: [StoredInvoice]
+            do {
+                if let drawn { try commit(drawn.page, drawn.results, in: directory, into: &summary, &outcome) }
+                next = try page.last.map { try fetch(after: $0.id) } ?? []
+            } catch {
+                _ = drawing.wait()  // no file is being written once we return
+                throw error
             }
             drawn = (page, drawing.wait())
             if page.isEmpty { break }
+            page = next
         }
         return outcome
     }
@@ -82,10 +86,11 @@ struct InvoiceRenderer {
     static func drawAll(_ page: [StoredInvoice], templates: TextTemplates, in directory: String) -> [Result<String, Error>] {
         let results = ResultSlots(count: page.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let queue = IndexQueue(count: page.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             do {
                 try EmbeddedFont.withFonts(family: InvoiceDocument.font) { font in
-                    for index in stride(from: worker, to: page.count, by: workers) {
+                    while let index = queue.next() {
                         let invoice = page[index]
                         let path = partialPath(invoice, in: directory)
                         results.set(index, Result {
@@ -96,7 +101,7 @@ struct InvoiceRenderer {
                     }
                 }
             } catch {
-                for index in stride(from: worker, to: page.count, by: workers) { results.set(index, .failure(error)) }
+                while let index = queue.next() { results.set(index, .failure(error)) }
             }
         }
         return results.values
@@ -128,6 +133,23 @@ private final class PageDrawing: @unchecked Sendable {
     func wait() -> [Result<String, Error>] {
         finished.wait()
         return results
+    }
+}
+
+/// Indices handed out one at a time to whichever worker is free.
+private final class IndexQueue: @unchecked Sendable {
+    private var taken = 0
+    private let count: Int
+    private let lock = NSLock()
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard taken < count else { return nil }
+        taken += 1
+        return taken - 1
     }
 }
 
