@@ -13,11 +13,12 @@ final class TextLayouts {
         let text: String, size: Double, bold: Bool, width: Double, alignment: PDFCanvas.Alignment
     }
 
-    let context: OpaquePointer
+    private let context: OpaquePointer
     private let family: String
     private let capacity: Int
     private var layouts: [Key: OpaquePointer] = [:]
-    private var descriptions: [Key: OpaquePointer] = [:]
+    private struct Style: Hashable { let size: Double, bold: Bool }
+    private var descriptions: [Style: OpaquePointer] = [:]
 
     init(family: String, capacity: Int = 500) {
         self.family = family
@@ -57,7 +58,7 @@ final class TextLayouts {
     }
 
     private func description(size: Double, bold: Bool) -> OpaquePointer {
-        let key = Key(text: "", size: size, bold: bold, width: 0, alignment: .left)
+        let key = Style(size: size, bold: bold)
         if let description = descriptions[key] { return description }
         let description = pango_font_description_new()!
         pango_font_description_set_family(description, family)
