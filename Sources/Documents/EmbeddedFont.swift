@@ -18,18 +18,16 @@ import Foundation
 /// A set is used by one thread at a time; `withFonts` lends one out of a pool.
 public final class EmbeddedFont: @unchecked Sendable {
     public let family: String
-    let regular: OpaquePointer
-    let bold: OpaquePointer
+    /// One weight: IPAex Gothic has no bold, and a synthesized one is not the font's outlines,
+    /// so cairo would embed a second, converted (CFF) copy of the glyphs in every PDF.
+    let face: OpaquePointer
     let layouts: TextLayouts
 
     private init(family: String, bytes: UnsafeMutableRawBufferPointer) throws {
         self.family = family
-        regular = try EmbeddedFont.face(bytes, synthesizeBold: false)
-        bold = try EmbeddedFont.face(bytes, synthesizeBold: true)
+        face = try EmbeddedFont.face(bytes)
         layouts = TextLayouts(family: family)
     }
-
-    func face(bold isBold: Bool) -> OpaquePointer { isBold ? bold : regular }
 
     /// Runs `body` with a font set of `family` no other thread is using.
     public static func withFonts<T>(family: String, _ body: (EmbeddedFont) throws -> T) throws -> T {
@@ -63,7 +61,7 @@ public final class EmbeddedFont: @unchecked Sendable {
     }
 
     /// One FreeType library per face: faces never share state between threads.
-    private static func face(_ bytes: UnsafeMutableRawBufferPointer, synthesizeBold: Bool) throws -> OpaquePointer {
+    private static func face(_ bytes: UnsafeMutableRawBufferPointer) throws -> OpaquePointer {
         var library: FT_Library?
         guard FT_Init_FreeType(&library) == 0, let library else { throw DocumentError("FreeType cannot start") }
         var face: FT_Face?
@@ -75,7 +73,6 @@ public final class EmbeddedFont: @unchecked Sendable {
               cairo_font_face_status(cairoFace) == CAIRO_STATUS_SUCCESS else {
             throw DocumentError("cairo cannot use the font")
         }
-        if synthesizeBold { cairo_ft_font_face_set_synthesize(cairoFace, UInt32(CAIRO_FT_SYNTHESIZE_BOLD.rawValue)) }
         return cairoFace
     }
 

@@ -55,11 +55,11 @@ public final class PDFCanvas {
     /// Draws `text` in a box `width` wide at (x, y); returns the height it took. Newlines break
     /// lines; long lines wrap.
     @discardableResult
-    public func text(_ text: String, x: Double, y: Double, width: Double, size: Double, bold: Bool = false,
+    public func text(_ text: String, x: Double, y: Double, width: Double, size: Double,
                      align: Alignment = .left, gray: Double = 0) -> Double {
-        guard let layout = font.layouts.layout(.init(text: text, size: size, bold: bold, width: width, alignment: align)) else { return 0 }
+        guard let layout = font.layouts.layout(.init(text: text, size: size, width: width, alignment: align)) else { return 0 }
         cairo_set_source_rgb(cr, gray, gray, gray)
-        show(layout, x: x, y: y, size: size, bold: bold)
+        show(layout, x: x, y: y, size: size)
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_pixel_size(layout, &w, &h)
         return Double(h)
@@ -67,7 +67,7 @@ public final class PDFCanvas {
 
     /// Draws the layout's runs as glyphs of our faces, each run with its text (so the PDF's text
     /// extracts), at the positions pango gave them.
-    private func show(_ layout: OpaquePointer, x: Double, y: Double, size: Double, bold: Bool) {
+    private func show(_ layout: OpaquePointer, x: Double, y: Double, size: Double) {
         let scale = Double(PANGO_SCALE)
         guard let text = pango_layout_get_text(layout), let iter = pango_layout_get_iter(layout) else { return }
         defer { pango_layout_iter_free(iter) }
@@ -107,7 +107,7 @@ public final class PDFCanvas {
                 more = pango_glyph_item_iter_next_cluster(&cluster) != 0
             }
             guard !glyphs.isEmpty else { continue }
-            cairo_set_font_face(cr, font.face(bold: bold))
+            cairo_set_font_face(cr, font.face)
             cairo_set_font_size(cr, size)
             cairo_show_text_glyphs(cr, text + Int(item.offset), item.length, glyphs, Int32(glyphs.count),
                                    clusters, Int32(clusters.count), cairo_text_cluster_flags_t(rawValue: 0))

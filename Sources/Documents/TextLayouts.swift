@@ -10,15 +10,14 @@ import CPangoCairo
 /// PDFs only, drawn without transformation.
 final class TextLayouts {
     struct Key: Hashable {
-        let text: String, size: Double, bold: Bool, width: Double, alignment: PDFCanvas.Alignment
+        let text: String, size: Double, width: Double, alignment: PDFCanvas.Alignment
     }
 
     private let context: OpaquePointer
     private let family: String
     private let capacity: Int
     private var layouts: [Key: OpaquePointer] = [:]
-    private struct Style: Hashable { let size: Double, bold: Bool }
-    private var descriptions: [Style: OpaquePointer] = [:]
+    private var descriptions: [Double: OpaquePointer] = [:]  // by size
 
     init(family: String, capacity: Int = 500) {
         self.family = family
@@ -32,6 +31,10 @@ final class TextLayouts {
         let scratch = cairo_pdf_surface_create_for_stream(nil, nil, 1, 1)
         let cr = cairo_create(scratch)
         pango_cairo_update_context(cr, context)
+        // Glyphs at the font's own advances: rounded to whole points (pango's default, meant for
+        // screens), every Latin glyph is off by a fraction of a point, which reads as uneven
+        // spacing and makes cairo write a position correction after each glyph.
+        pango_context_set_round_glyph_positions(context, 0)
         cairo_destroy(cr)
         cairo_surface_destroy(scratch)
     }
@@ -46,7 +49,7 @@ final class TextLayouts {
     func layout(_ key: Key) -> OpaquePointer? {
         if let layout = layouts[key] { return layout }
         guard let layout = pango_layout_new(context) else { return nil }
-        pango_layout_set_font_description(layout, description(size: key.size, bold: key.bold))
+        pango_layout_set_font_description(layout, description(size: key.size))
         pango_layout_set_width(layout, Int32(key.width * Double(PANGO_SCALE)))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         pango_layout_set_alignment(layout, key.alignment == .left ? PANGO_ALIGN_LEFT
@@ -57,14 +60,12 @@ final class TextLayouts {
         return layout
     }
 
-    private func description(size: Double, bold: Bool) -> OpaquePointer {
-        let key = Style(size: size, bold: bold)
-        if let description = descriptions[key] { return description }
+    private func description(size: Double) -> OpaquePointer {
+        if let description = descriptions[size] { return description }
         let description = pango_font_description_new()!
         pango_font_description_set_family(description, family)
         pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
-        pango_font_description_set_weight(description, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
-        descriptions[key] = description
+        descriptions[size] = description
         return description
     }
 

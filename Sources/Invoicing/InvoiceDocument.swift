@@ -12,13 +12,13 @@ enum InvoiceDocument {
         let canvas = try PDFCanvas(path: path, font: font, title: "請求書 \(invoice.number)",
                                    creationDate: invoice.issueDate + "T00:00:00")
         let left = 50.0, right = PDFCanvas.a4Width - 50, width = right - left
-        canvas.text("請求書", x: left, y: 45, width: width, size: 22, bold: true, align: .center)
+        canvas.text("請求書", x: left, y: 42, width: width, size: 24, align: .center)
 
         var y = 100.0
         let recipient = (invoice.recipientPostalCode.isEmpty ? "" : "〒\(invoice.recipientPostalCode)\n") +
             (invoice.recipientAddress.isEmpty ? "" : invoice.recipientAddress + "\n")
         y += canvas.text(recipient, x: left, y: y, width: 280, size: 10)
-        canvas.text("\(invoice.recipientName) 御中", x: left, y: y + 4, width: 280, size: 14, bold: true)
+        canvas.text("\(invoice.recipientName) 御中", x: left, y: y + 4, width: 280, size: 14)
         canvas.line(from: (left, y + 24), to: (left + 280, y + 24), width: 0.8)
 
         let meta = "請求書番号: \(invoice.number)\n発行日: \(japaneseDate(invoice.issueDate))\nお支払期限: \(japaneseDate(invoice.dueDate))"
@@ -32,16 +32,16 @@ enum InvoiceDocument {
         canvas.text("下記のとおりご請求申し上げます。", x: left, y: y, width: width, size: 10)
         y += 22
         canvas.fill(x: left, y: y, width: 300, height: 30, gray: 0.92)
-        canvas.text("ご請求金額(税込)", x: left + 8, y: y + 8, width: 120, size: 11, bold: true)
-        canvas.text(YenFormat.string(invoice.totalYen), x: left + 120, y: y + 5, width: 172, size: 16, bold: true, align: .right)
+        canvas.text("ご請求金額(税込)", x: left + 8, y: y + 8, width: 120, size: 11)
+        canvas.text(YenFormat.string(invoice.totalYen), x: left + 120, y: y + 5, width: 172, size: 16, align: .right)
         y += 50
 
         let columns = (item: left + 4, quantity: left + 270, unit: left + 340, amount: left + 420)
         canvas.fill(x: left, y: y, width: width, height: 20, gray: 0.85)
-        canvas.text("品目", x: columns.item, y: y + 4, width: 250, size: 9, bold: true)
-        canvas.text("数量", x: columns.quantity, y: y + 4, width: 60, size: 9, bold: true, align: .right)
-        canvas.text("単価", x: columns.unit, y: y + 4, width: 70, size: 9, bold: true, align: .right)
-        canvas.text("金額", x: columns.amount, y: y + 4, width: right - columns.amount - 4, size: 9, bold: true, align: .right)
+        canvas.text("品目", x: columns.item, y: y + 4, width: 250, size: 9)
+        canvas.text("数量", x: columns.quantity, y: y + 4, width: 60, size: 9, align: .right)
+        canvas.text("単価", x: columns.unit, y: y + 4, width: 70, size: 9, align: .right)
+        canvas.text("金額", x: columns.amount, y: y + 4, width: right - columns.amount - 4, size: 9, align: .right)
         y += 20
         for line in invoice.lines {
             canvas.text(line.description, x: columns.item, y: y + 5, width: 250, size: 9)
@@ -54,12 +54,13 @@ enum InvoiceDocument {
 
         y += 12
         let rate = invoice.taxRatePercent
-        let summary: [(String, Int, Bool)] = [("\(rate)%対象 小計(税抜)", invoice.subtotalYen, false),
-                                                ("消費税(\(rate)%)", invoice.taxYen, false),
-                                                ("合計(税込)", invoice.totalYen, true)]
-        for (label, yen, bold) in summary {
-            canvas.text(label, x: columns.unit - 90, y: y, width: 160, size: 10, bold: bold)
-            canvas.text(YenFormat.string(yen), x: columns.amount, y: y, width: right - columns.amount - 4, size: 10, bold: bold, align: .right)
+        let summary: [(String, Int)] = [("\(rate)%対象 小計(税抜)", invoice.subtotalYen),
+                                          ("消費税(\(rate)%)", invoice.taxYen),
+                                          ("合計(税込)", invoice.totalYen)]
+        canvas.fill(x: columns.unit - 94, y: y + 2 * 18 - 3, width: right - columns.unit + 94, height: 18, gray: 0.92)  // the total's row
+        for (label, yen) in summary {
+            canvas.text(label, x: columns.unit - 90, y: y, width: 160, size: 10)
+            canvas.text(YenFormat.string(yen), x: columns.amount, y: y, width: right - columns.amount - 4, size: 10, align: .right)
             y += 18
         }
 

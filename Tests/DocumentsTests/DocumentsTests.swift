@@ -14,7 +14,7 @@ final class DocumentsTests: XCTestCase {
     func drawSample(_ path: String) throws {
         try EmbeddedFont.withFonts(family: "IPAexGothic") { font in
             let canvas = try PDFCanvas(path: path, font: font, title: "試験", creationDate: "2026-11-01T06:00:00")
-            canvas.text("請求書", x: 40, y: 40, width: 515, size: 24, bold: true, align: .center)
+            canvas.text("請求書", x: 40, y: 40, width: 515, size: 24, align: .center)
             canvas.text("株式会社テスト 御中", x: 40, y: 100, width: 300, size: 12)
             canvas.text(YenFormat.string(1_234_567), x: 40, y: 140, width: 515, size: 12, align: .right)
             canvas.text("長い行は折り返される。" + String(repeating: "あいうえお", count: 12), x: 40, y: 170, width: 200, size: 10)
