@@ -1,7 +1,7 @@
 import CPangoCairo
 import Foundation
 
-/// The font PDFs embed, as cairo font faces of their own: the family's file (found through
+/// The font PDFs embed, as a cairo font face of its own: the family's file (found through
 /// fontconfig) loaded by FreeType from memory, reduced in two ways that leave every glyph's
 /// outline, metrics and id as they were.
 ///

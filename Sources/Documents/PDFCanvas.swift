@@ -7,7 +7,7 @@ public struct DocumentError: Error, CustomStringConvertible {
 }
 
 /// A PDF drawn with cairo, its text laid out by pango in one font family and drawn with that
-/// family's `EmbeddedFont` faces (embedded, subset, by cairo). Coordinates are points from the
+/// family's `EmbeddedFont` face (embedded, subset, by cairo). Coordinates are points from the
 /// top-left corner. Not shareable between threads; one canvas per document.
 public final class PDFCanvas {
     public enum Alignment { case left, center, right }
@@ -65,7 +65,7 @@ public final class PDFCanvas {
         return Double(h)
     }
 
-    /// Draws the layout's runs as glyphs of our faces, each run with its text (so the PDF's text
+    /// Draws the layout's runs as glyphs of our face, each run with its text (so the PDF's text
     /// extracts), at the positions pango gave them.
     private func show(_ layout: OpaquePointer, x: Double, y: Double, size: Double) {
         let scale = Double(PANGO_SCALE)
