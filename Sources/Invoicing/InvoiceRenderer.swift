@@ -86,7 +86,7 @@ struct InvoiceRenderer {
     static func drawAll(_ page: [StoredInvoice], templates: TextTemplates, in directory: String) -> [Result<String, Error>] {
         let results = ResultSlots(count: page.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count))
-        let queue = IndexQueue(count: page.count)
+        let queue = IndexDispenser(count: page.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             do {
                 try EmbeddedFont.withFonts(family: InvoiceDocument.font) { font in
@@ -133,23 +133,6 @@ private final class PageDrawing: @unchecked Sendable {
     func wait() -> [Result<String, Error>] {
         finished.wait()
         return results
-    }
-}
-
-/// Indices handed out one at a time to whichever worker is free.
-private final class IndexQueue: @unchecked Sendable {
-    private var taken = 0
-    private let count: Int
-    private let lock = NSLock()
-
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard taken < count else { return nil }
-        taken += 1
-        return taken - 1
     }
 }
 

@@ -33,12 +33,12 @@ public struct PageCollector {
         let gate = HostGate(maxConnectionsPerHost: settings.fetch.maxConnectionsPerHost,
                             minDelaySeconds: settings.fetch.minDelayPerHostSeconds)
         let queue = HandOff<CollectedListing>(capacity: settings.concurrency * 2)
-        let next = Counter()
+        let next = IndexDispenser(count: businesses.count)
         let workers = min(settings.concurrency, businesses.count)
         for _ in 0..<workers {
             let thread = Thread { [self] in
                 let fetcher = PageFetcher(policy: settings.fetch, gate: gate)
-                while let index = next.take(below: businesses.count), !queue.isCancelled {
+                while let index = next.next(), !queue.isCancelled {
                     queue.put(collectOne(businesses[index], fetcher: fetcher))
                 }
             }
@@ -122,16 +122,5 @@ final class HandOff<T>: @unchecked Sendable {
     /// Lets blocked workers finish when the consumer stops early (e.g. the database went away).
     func cancel() {
         condition.lock(); isCancelled = true; condition.broadcast(); condition.unlock()
-    }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(below limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
     }
 }
