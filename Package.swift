@@ -90,7 +90,7 @@ let package = Package(
         ]),
 
         .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres"], path: "Tests/Support",
-                exclude: ["fixture_server.py"]),
+                exclude: ["fixture_server.py", "smtp_sink.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "NightshiftCore", "TestSupport"]),
