@@ -65,6 +65,9 @@ public final class PDFCanvas {
         return Double(h)
     }
 
+    /// The natural width of `text` on one line at `size`, in points.
+    public func measure(_ text: String, size: Double) -> Double { font.layouts.width(of: text, size: size) }
+
     /// Draws the layout's runs as glyphs of our face, each run with its text (so the PDF's text
     /// extracts), at the positions pango gave them.
     private func show(_ layout: OpaquePointer, x: Double, y: Double, size: Double) {

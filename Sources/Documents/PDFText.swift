@@ -8,6 +8,11 @@ public struct PDFText: Sendable {
     public let pages: [String]
     public var text: String { pages.joined(separator: "\n") }
 
+    /// `text` with every space, tab, line break (and no-break or ideographic space) removed.
+    public static func withoutWhitespace(_ text: String) -> String { String(text.unicodeScalars.filter {
+        !$0.properties.isWhitespace
+    }.map(Character.init)) }
+
     public static func read(_ path: String) throws -> PDFText {
         _ = globalTablesKept
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

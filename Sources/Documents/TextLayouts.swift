@@ -18,6 +18,7 @@ final class TextLayouts {
     private let capacity: Int
     private var layouts: [Key: OpaquePointer] = [:]
     private var descriptions: [Double: OpaquePointer] = [:]  // by size
+    private var scratch: OpaquePointer?
 
     init(family: String, capacity: Int = 500) {
         self.family = family
@@ -41,8 +42,21 @@ final class TextLayouts {
 
     deinit {
         clear()
+        if let scratch { g_object_unref(UnsafeMutableRawPointer(scratch)) }
         for description in descriptions.values { pango_font_description_free(description) }
         g_object_unref(UnsafeMutableRawPointer(context))
+    }
+
+    /// The natural width of `text` on one line, in points. Uses one scratch layout, so measuring
+    /// many candidate lines does not push the kept layouts out.
+    func width(of text: String, size: Double) -> Double {
+        if scratch == nil { scratch = pango_layout_new(context) }
+        guard let scratch else { return 0 }
+        pango_layout_set_font_description(scratch, description(size: size))
+        pango_layout_set_text(scratch, text, -1)
+        var logical = PangoRectangle()
+        pango_layout_get_extents(scratch, nil, &logical)
+        return Double(logical.width) / Double(PANGO_SCALE)
     }
 
     /// The layout of `key`, owned by this cache.

@@ -2,7 +2,7 @@ import Foundation
 import NightshiftCore
 
 /// A billing month: its first and last day as `YYYY-MM-DD`.
-public struct BillingMonth: Sendable, Equatable, CustomStringConvertible {
+public struct BillingMonth: Sendable, Equatable, Comparable, CustomStringConvertible {
     public let year: Int
     public let month: Int
 
@@ -22,9 +22,17 @@ public struct BillingMonth: Sendable, Equatable, CustomStringConvertible {
 
     /// The month before the one containing `now` in `timeZone`.
     public static func previous(to now: Date, in timeZone: TimeZone) -> BillingMonth {
-        let (year, month, _) = LocalTime.civilDate(now, in: timeZone)
-        return month == 1 ? BillingMonth(year: Int(year) - 1, month: 12) : BillingMonth(year: Int(year), month: Int(month) - 1)
+        let current = containing(now, in: timeZone)
+        return current.month == 1 ? BillingMonth(year: current.year - 1, month: 12) : BillingMonth(year: current.year, month: current.month - 1)
     }
+
+    /// The month containing `now` in `timeZone`.
+    public static func containing(_ now: Date, in timeZone: TimeZone) -> BillingMonth {
+        let (year, month, _) = LocalTime.civilDate(now, in: timeZone)
+        return BillingMonth(year: Int(year), month: Int(month))
+    }
+
+    public static func < (a: BillingMonth, b: BillingMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
 
     public var description: String { String(format: "%04d-%02d", year, month) }
     /// `YYYYMM`, as used in invoice numbers and file names.

@@ -15,11 +15,15 @@ enum InvoiceDocument {
         canvas.text("請求書", x: left, y: 42, width: width, size: 24, align: .center)
 
         var y = 100.0
-        let recipient = (invoice.recipientPostalCode.isEmpty ? "" : "〒\(invoice.recipientPostalCode)\n") +
-            (invoice.recipientAddress.isEmpty ? "" : invoice.recipientAddress + "\n")
-        y += canvas.text(recipient, x: left, y: y, width: 280, size: 10)
-        canvas.text("\(invoice.recipientName) 御中", x: left, y: y + 4, width: 280, size: 14)
-        canvas.line(from: (left, y + 24), to: (left + 280, y + 24), width: 0.8)
+        let recipient = (invoice.recipientPostalCode.isEmpty ? "" : "〒\(invoice.recipientPostalCode)\n") + invoice.recipientAddress
+        if !recipient.isEmpty {
+            y += canvas.fittedText(recipient, x: left, y: y, width: 280, fitting: .init(size: 10, minSize: 8, maxLines: 3)).height
+        }
+        // The name and 御中 stay together; the underline goes under the name's last line.
+        y += 4 + canvas.fittedText(invoice.recipientName + "\u{A0}御中", x: left, y: y + 4, width: 280,
+                                   fitting: .init(size: 14, minSize: 11, maxLines: 2, fewerLinesFirst: true)).height
+        let underline = y + 3
+        canvas.line(from: (left, underline), to: (left + 280, underline), width: 0.8)
 
         let meta = "請求書番号: \(invoice.number)\n発行日: \(japaneseDate(invoice.issueDate))\nお支払期限: \(japaneseDate(invoice.dueDate))"
         var rightY = 100.0
@@ -28,8 +32,10 @@ enum InvoiceDocument {
                                                  "registration_number": invoice.issuerRegistration])
         rightY += canvas.text(issuer, x: 340, y: rightY, width: right - 340, size: 9, align: .right)
 
-        y = max(y + 50, rightY + 20)
+        y = max(underline + 26, rightY + 20)
         canvas.text("下記のとおりご請求申し上げます。", x: left, y: y, width: width, size: 10)
+        y += 16
+        canvas.text(InvoiceDocument.periodLine(invoice), x: left, y: y, width: width, size: 10)
         y += 22
         canvas.fill(x: left, y: y, width: 300, height: 30, gray: 0.92)
         canvas.text("ご請求金額(税込)", x: left + 8, y: y + 8, width: 120, size: 11)
@@ -44,11 +50,12 @@ enum InvoiceDocument {
         canvas.text("金額", x: columns.amount, y: y + 4, width: right - columns.amount - 4, size: 9, align: .right)
         y += 20
         for line in invoice.lines {
-            canvas.text(line.description, x: columns.item, y: y + 5, width: 250, size: 9)
+            let described = canvas.fittedText(line.description, x: columns.item, y: y + 5, width: 250,
+                                              fitting: .init(size: 9, minSize: 7.5, maxLines: 2)).height
             canvas.text(YenFormat.grouped(line.quantity), x: columns.quantity, y: y + 5, width: 60, size: 9, align: .right)
             canvas.text(YenFormat.string(line.unitPriceYen), x: columns.unit, y: y + 5, width: 70, size: 9, align: .right)
             canvas.text(YenFormat.string(line.amountYen), x: columns.amount, y: y + 5, width: right - columns.amount - 4, size: 9, align: .right)
-            y += 22
+            y += max(22, described + 10)
             canvas.line(from: (left, y), to: (right, y), width: 0.3, gray: 0.6)
         }
 
@@ -73,6 +80,11 @@ enum InvoiceDocument {
                                                    "invoice_number": invoice.number])
         canvas.text(payment, x: left, y: y, width: width, size: 9)
         try canvas.finish()
+    }
+
+    /// The billing period (取引年月日, required on a qualified invoice), in the fixed layout.
+    static func periodLine(_ invoice: StoredInvoice) -> String {
+        "ご利用期間(取引期間): \(japaneseDate(invoice.periodStart))〜\(japaneseDate(invoice.periodEnd))"
     }
 
     /// `2026-11-01` → `2026年11月1日`.

@@ -6,8 +6,10 @@ struct InvoiceDraft {
     var number: String
     var amounts: InvoiceAmounts
 
-    var itemKey: String { InvoiceDraft.itemKey(candidate.contractID) }
-    static func itemKey(_ contractID: Int) -> String { "contract:\(contractID)" }
+    var itemKey: String { InvoiceDraft.itemKey(candidate.contractID, month: month) }
+    var month: BillingMonth
+    /// The contract and the month: a later month's success must not close an earlier month's failure.
+    static func itemKey(_ contractID: Int, month: BillingMonth) -> String { "contract:\(contractID):\(month)" }
 
     /// Refuses what cannot be billed correctly: no plan, no or incomplete usage, bad values.
     static func make(_ candidate: InvoiceCandidate, month: BillingMonth, settings: InvoiceSettings) throws -> InvoiceDraft {
@@ -21,10 +23,12 @@ struct InvoiceDraft {
             throw InvoiceProblem("usage_log has \(candidate.usageDays) of the \(candidate.periodDays) days from \(candidate.periodStart) " +
                                  "to \(candidate.periodEnd) for company \(candidate.companyID) (run usage-aggregate for the missing days)")
         }
+        let period = BilledPeriod(start: candidate.periodStart, end: candidate.periodEnd, monthDays: month.dayCount)
         let amounts = try InvoiceAmounts.compute(plan: plan, maxUsers: users, maxEngineers: engineers,
-                                                 taxRatePercent: settings.taxRatePercent)
+                                                 taxRatePercent: settings.taxRatePercent, period: period,
+                                                 proration: settings.proration)
         let number = InvoiceNumber.make(prefix: settings.numberPrefix, month: month, companyID: candidate.companyID,
                                         contractID: candidate.contractID)
-        return InvoiceDraft(candidate: candidate, number: number, amounts: amounts)
+        return InvoiceDraft(candidate: candidate, number: number, amounts: amounts, month: month)
     }
 }

@@ -31,14 +31,19 @@ public struct InvoiceJob: Job {
     public init(options: Options) { self.options = options }
 
     public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
-        if let month = options.month, BillingMonth(month) == nil {
-            throw UsageError("--month \(month): expected YYYY-MM")
+        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
+        if let text = options.month {
+            guard let month = BillingMonth(text) else { throw UsageError("--month \(text): expected YYYY-MM") }
+            let current = BillingMonth.containing(fixedNow ?? Date(), in: core.timeZone)
+            guard month < current else {
+                throw UsageError("--month \(text): that month has not ended yet (it is \(current) in \(core.timeZone.identifier)); " +
+                                 "a month is billed once it is over")
+            }
         }
         settings = try InvoiceSettings.load(config, core: core)
         let send = try options.send || config.bool("invoice.send", default: false)
         mailSettings = send ? try InvoiceMailSettings.load(config) : nil
         templates = try InvoiceSettings.templates(config, names: InvoiceDocument.templateNames + (send ? InvoiceMail.templateNames : []))
-        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
@@ -63,7 +68,7 @@ public struct InvoiceJob: Job {
                 do {
                     drafts.append(try InvoiceDraft.make(candidate, month: month, settings: settings))
                 } catch let problem as InvoiceProblem {
-                    let key = InvoiceDraft.itemKey(candidate.contractID)
+                    let key = InvoiceDraft.itemKey(candidate.contractID, month: month)
                     summary.itemsFailed += 1
                     summary.failedItems.append("contract \(candidate.contractID): \(problem)")
                     context.logger.error("invoice cannot be computed", ["contract_id": .int(candidate.contractID),
@@ -84,6 +89,12 @@ public struct InvoiceJob: Job {
             billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }
         }
         let unbillable = summary.itemsFailed
+        if isDryRun {
+            let wouldCreate = summary.itemsOK - existing
+            print(wouldCreate == 0 && existing > 0
+                  ? "\(month): \(existing) invoice(s) exist already; nothing would be created"
+                  : "\(month): \(wouldCreate) invoice(s) would be created, \(existing) exist already, \(unbillable) cannot be billed")
+        }
         var rendered = 0, mailed: InvoiceMailer.Outcome?
         if !isDryRun {
             let renderer = InvoiceRenderer(settings: settings, templates: templates, context: context)

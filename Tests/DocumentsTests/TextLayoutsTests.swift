@@ -29,3 +29,14 @@ final class TextLayoutsTests: XCTestCase {
         XCTAssertEqual(Double(width) / Double(PANGO_SCALE), 56.69, accuracy: 0.01)
     }
 }
+
+final class PhrasesTests: XCTestCase {
+    func testPhrasesKeepWordsWhole() {
+        XCTAssertEqual(Phrases.split("東京都渋谷区神南1-2-3ナイトシフトビル4階"), ["東京都渋谷区神南1-2-3", "ナイトシフトビル4階"])
+        XCTAssertEqual(Phrases.split("株式会社ミッドナイト・クラウドソリューションズ・ジャパン\u{A0}御中"),
+                       ["株式会社", "ミッドナイト・", "クラウドソリューションズ・", "ジャパン\u{A0}御中"])
+        XCTAssertEqual(Phrases.split("Midnight Cloud Solutions"), ["Midnight ", "Cloud ", "Solutions"])
+        XCTAssertEqual(Phrases.split("基本料金(Standard 10/16〜10/31 日割 16/31日)"), ["基本料金", "(Standard ", "10/16〜10/31 ", "日割 ", "16/31日)"])
+        XCTAssertEqual(Phrases.split("〒150-0041\n東京都"), ["〒150-0041\n東京都"], "line breaks are the caller's")
+    }
+}

@@ -88,3 +88,39 @@ final class InvoiceAmountsTests: XCTestCase {
                        "2027-01-01 in Tokyo bills December of the year before")
     }
 }
+
+final class RegistrationNumberTests: XCTestCase {
+    func testCheckDigitsOfPublishedCorporateNumbers() {
+        // The National Tax Agency's example 7123456789012 (9 − 74 mod 9 = 7), and two corporate numbers in public use.
+        for valid in ["T7123456789012", "T7010705000725", "T4011001098993"] {
+            XCTAssertNil(RegistrationNumber.problem(valid), valid)
+        }
+        XCTAssertEqual(RegistrationNumber.problem("T7123456789021"), .checkDigit(expected: 6))
+        XCTAssertEqual(RegistrationNumber.problem("T1123456789012"), .checkDigit(expected: 7))
+        XCTAssertNil(RegistrationNumber.problem("T1123456789012", checkDigit: false))
+        for malformed in ["7123456789012", "T712345678901", "T71234567890123", "t7123456789012", "T71234567890１2", "T712345678901X"] {
+            XCTAssertEqual(RegistrationNumber.problem(malformed), .malformed, malformed)
+        }
+    }
+
+    func testProratedBaseFee() throws {
+        let plan = ContractPlan(name: "Standard", displayName: "スタンダード", basePriceYen: 50_000, includedUsers: 10,
+                                pricePerUserYen: 1_000, includedEngineers: 5, pricePerEngineerYen: 3_000)
+        // 15–31 October: 17 days. ¥50,000 × 17 / 31 = 27,419.35 → ¥27,419; tax ⌊2,741.9⌋.
+        let october = BilledPeriod(start: "2026-10-15", end: "2026-10-31", monthDays: 31)
+        let a = try InvoiceAmounts.compute(plan: plan, maxUsers: 0, maxEngineers: 0, taxRatePercent: 10, period: october, proration: .daily)
+        XCTAssertEqual(a.lines, [InvoiceLine(description: "基本料金(スタンダード 10/15〜10/31 日割 17/31日)", quantity: 1,
+                                             unitPriceYen: 27_419, amountYen: 27_419)])
+        XCTAssertEqual([a.subtotalYen, a.taxYen, a.totalYen], [27_419, 2_741, 30_160])
+        // February 2028 has 29 days: one day is ¥50,000 / 29 = 1,724.1 → ¥1,724.
+        let leap = BilledPeriod(start: "2028-02-29", end: "2028-02-29", monthDays: 29)
+        XCTAssertEqual(try InvoiceAmounts.compute(plan: plan, maxUsers: 0, maxEngineers: 0, taxRatePercent: 10, period: leap,
+                                                  proration: .daily).subtotalYen, 1_724)
+        // Without proration, or for the whole month, the full fee.
+        XCTAssertEqual(try InvoiceAmounts.compute(plan: plan, maxUsers: 0, maxEngineers: 0, taxRatePercent: 10, period: october,
+                                                  proration: .none).subtotalYen, 50_000)
+        let whole = BilledPeriod(start: "2026-10-01", end: "2026-10-31", monthDays: 31)
+        XCTAssertEqual(try InvoiceAmounts.compute(plan: plan, maxUsers: 0, maxEngineers: 0, taxRatePercent: 10, period: whole,
+                                                  proration: .daily).lines[0].description, "基本料金(スタンダード)")
+    }
+}

@@ -23,7 +23,7 @@ final class InvoiceMailTests: XCTestCase {
     func environment(_ smtpURL: String) -> [String: String] {
         ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output",
          "INVOICE_ISSUER_NAME": "株式会社ナイトシフト", "INVOICE_ISSUER_ADDRESS": "東京都渋谷区神南1-2-3",
-         "INVOICE_ISSUER_REGISTRATION_NUMBER": "T1234567890123",
+         "INVOICE_ISSUER_REGISTRATION_NUMBER": "T9234567890123",
          "SMTP_URL": smtpURL, "SMTP_STARTTLS": "off", "SMTP_FROM": "billing@nightshift.example", "SMTP_FROM_NAME": "ナイトシフト 請求担当",
          "SMTP_RETRY_BASE_DELAY_MS": "10", "SMTP_RETRY_MAX_DELAY_MS": "20"]
     }

@@ -25,7 +25,7 @@ final class InvoiceRunTests: XCTestCase {
     var environment: [String: String] {
         ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output",
          "INVOICE_ISSUER_NAME": "株式会社ナイトシフト", "INVOICE_ISSUER_ADDRESS": "東京都渋谷区神南1-2-3",
-         "INVOICE_ISSUER_REGISTRATION_NUMBER": "T1234567890123"]
+         "INVOICE_ISSUER_REGISTRATION_NUMBER": "T9234567890123"]
     }
 
     func invoice(_ arguments: [String], _ extra: [String: String] = [:]) throws -> ProcessResult {
@@ -106,14 +106,16 @@ final class InvoiceRunTests: XCTestCase {
             "Limits KK": ["INV-202610-000004-000004", "2026-10-01", "2026-10-31", "2026-11-01", "2026-12-01", "50000", "5000", "55000"],
             "Mid KK": ["INV-202610-000005-000005", "2026-10-16", "2026-10-31", "2026-11-01", "2026-12-01", "51000", "5100", "56100"],
             "Odd KK": ["INV-202610-000007-000007", "2026-10-01", "2026-10-31", "2026-11-01", "2026-12-01", "12366", "1236", "13602"],
+            // Ended on the 20th: billed for 1–20 October (full base fee: no proration by default).
+            "Ended KK": ["INV-202610-000010-000010", "2026-10-01", "2026-10-20", "2026-11-01", "2026-12-01", "50000", "5000", "55000"],
         ]
         XCTAssertEqual(try invoices(), expected)
         let failures = try openFailures()
-        XCTAssertEqual(Set(failures.keys), ["contract:6", "contract:8", "contract:9", "contract:12"])
-        XCTAssertEqual(failures["contract:6"], "no usage_log rows for company 6 from 2026-10-01 to 2026-10-31")
-        XCTAssertEqual(failures["contract:8"], "contract 8 has no plan")
-        XCTAssertEqual(failures["contract:9"], "plan Broken: price_per_user_yen is negative (-1000)")
-        XCTAssertTrue(failures["contract:12"]?.hasPrefix("usage_log has 30 of the 31 days") == true, failures["contract:12"] ?? "")
+        XCTAssertEqual(Set(failures.keys), ["contract:6:2026-10", "contract:8:2026-10", "contract:9:2026-10", "contract:12:2026-10"])
+        XCTAssertEqual(failures["contract:6:2026-10"], "no usage_log rows for company 6 from 2026-10-01 to 2026-10-31")
+        XCTAssertEqual(failures["contract:8:2026-10"], "contract 8 has no plan")
+        XCTAssertEqual(failures["contract:9:2026-10"], "plan Broken: price_per_user_yen is negative (-1000)")
+        XCTAssertTrue(failures["contract:12:2026-10"]?.hasPrefix("usage_log has 30 of the 31 days") == true, failures["contract:12:2026-10"] ?? "")
         XCTAssertTrue(first.stderr.contains("contract 8 has no plan"), first.stderr)
 
         let lines = try db.connection.query("""
@@ -123,14 +125,14 @@ final class InvoiceRunTests: XCTestCase {
         XCTAssertEqual(lines, "基本料金(Standard) 1×50000=50000 | 追加ユーザー(10名超過分) 2×1000=2000 | 追加エンジニア(5名超過分) 2×3000=6000")
         let issuer = try db.connection.query("SELECT DISTINCT issuer_name, issuer_registration, tax_rate_percent FROM invoice").rows
         XCTAssertEqual(issuer.count, 1)
-        XCTAssertEqual(try issuer[0].string("issuer_registration"), "T1234567890123")
+        XCTAssertEqual(try issuer[0].string("issuer_registration"), "T9234567890123")
         XCTAssertEqual(try issuer[0].int("tax_rate_percent"), 10)
 
         // A rerun a day later creates nothing and changes nothing.
         let rerun = try invoice(["--month", "2026-10", "--now", "2026-11-02T06:00"])
         XCTAssertEqual(rerun.status, 1)
         XCTAssertEqual(try invoices(), expected)
-        XCTAssertEqual(try db.connection.query("SELECT occurrences FROM batch_failures WHERE item_key = 'contract:8'").first!.int("occurrences"), 2)
+        XCTAssertEqual(try db.connection.query("SELECT occurrences FROM batch_failures WHERE item_key = 'contract:8:2026-10'").first!.int("occurrences"), 2)
 
         // The plan is fixed: the next run bills that contract, issued that day, and resolves its failure.
         try db.connection.execute(script: "UPDATE contract SET plan_id = 1 WHERE id = 8")
@@ -139,9 +141,9 @@ final class InvoiceRunTests: XCTestCase {
         XCTAssertEqual(now.removeValue(forKey: "NoPlan KK"),
                        ["INV-202610-000008-000008", "2026-10-01", "2026-10-31", "2026-11-03", "2026-12-03", "50000", "5000", "55000"])
         XCTAssertEqual(now, expected)
-        XCTAssertEqual(Set(try openFailures().keys), ["contract:6", "contract:9", "contract:12"])
+        XCTAssertEqual(Set(try openFailures().keys), ["contract:6:2026-10", "contract:9:2026-10", "contract:12:2026-10"])
         let run = try db.connection.query("SELECT metadata->>'created' AS c, metadata->>'existing' AS e FROM batch_runs WHERE job = 'invoice' ORDER BY id DESC LIMIT 1").first!
-        XCTAssertEqual([try run.string("c"), try run.string("e")], ["1", "6"])
+        XCTAssertEqual([try run.string("c"), try run.string("e")], ["1", "7"])
     }
 
     func testDryRunPrintsTheInvoicesAndWritesNothing() throws {
@@ -149,8 +151,9 @@ final class InvoiceRunTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "number\tcompany\tperiod\tsubtotal_yen\ttax_yen\ttotal_yen")
-        XCTAssertEqual(lines.count, 7)
+        XCTAssertEqual(lines.count, 9)
         XCTAssertTrue(lines.contains("INV-202610-000005-000005\tMid KK\t2026-10-16..2026-10-31\t51000\t5100\t56100"), result.stdout)
+        XCTAssertEqual(lines.last, "2026-10: 7 invoice(s) would be created, 0 exist already, 4 cannot be billed")
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 0)
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM batch_failures").first!.int("n"), 0)
     }
@@ -179,7 +182,8 @@ final class InvoiceRunTests: XCTestCase {
         let directory = root + "/output/invoices/2026-10"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         XCTAssertEqual(files, ["INV-202610-000001-000001.pdf", "INV-202610-000002-000002.pdf", "INV-202610-000003-000003.pdf",
-                               "INV-202610-000004-000004.pdf", "INV-202610-000005-000005.pdf", "INV-202610-000007-000007.pdf"])
+                               "INV-202610-000004-000004.pdf", "INV-202610-000005-000005.pdf", "INV-202610-000007-000007.pdf",
+                               "INV-202610-000010-000010.pdf"])
         let row = try db.connection.query("SELECT pdf_path, pdf_sha256 FROM invoice WHERE contract_id = 3").first!
         let path = try row.string("pdf_path")
         XCTAssertEqual(path, directory + "/INV-202610-000003-000003.pdf")
@@ -188,8 +192,9 @@ final class InvoiceRunTests: XCTestCase {
 
         let pdf = try PDFText.read(path)
         XCTAssertEqual(pdf.pageCount, 1)
-        for expected in ["請求書", "Both KK 御中", "INV-202610-000003-000003", "発行日: 2026年11月1日", "お支払期限: 2026年12月1日",
-                         "株式会社ナイトシフト", "登録番号: T1234567890123", "追加エンジニア(5名超過分)", "¥6,000",
+        XCTAssertTrue(PDFText.withoutWhitespace(pdf.text).contains("BothKK御中"), pdf.text)
+        for expected in ["請求書", "INV-202610-000003-000003", "ご利用期間(取引期間): 2026年10月1日〜2026年10月31日", "発行日: 2026年11月1日", "お支払期限: 2026年12月1日",
+                         "株式会社ナイトシフト", "登録番号: T9234567890123", "追加エンジニア(5名超過分)", "¥6,000",
                          "10%対象 小計(税抜)", "¥58,000", "消費税(10%)", "¥5,800", "¥63,800",
                          "2026年10月1日 から 2026年10月31日 までのご利用分です。"] {
             XCTAssertTrue(pdf.text.contains(expected), "\(expected) in \(pdf.text)")
@@ -209,7 +214,7 @@ final class InvoiceRunTests: XCTestCase {
         let changed = try PDFText.read(path).text
         XCTAssertTrue(changed.contains("毎度ありがとうございます。12名でご利用いただきました。"), changed)
         XCTAssertTrue(changed.contains("INV-202610-000003-000003") && changed.contains("¥63,800") && changed.contains("2026年11月1日"))
-        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 6)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 7)
     }
 
     func testAPDFThatFailsItsCheckNeverTakesItsFinalName() throws {
@@ -220,7 +225,7 @@ final class InvoiceRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("INV-202610-000002-000002: the PDF's text lacks the recipient"), result.stderr)
         let directory = root + "/output/invoices/2026-10"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
-        XCTAssertEqual(files.count, 5, "\(files)")
+        XCTAssertEqual(files.count, 6, "\(files)")
         XCTAssertFalse(files.contains { $0.contains("000002") }, "neither the PDF nor its partial is left: \(files)")
         XCTAssertEqual(try openFailures()["pdf:INV-202610-000002-000002"]?.hasPrefix("the PDF's text lacks the recipient"), true)
         XCTAssertTrue(try db.connection.query("SELECT rendered_at IS NULL AS pending FROM invoice WHERE contract_id = 2").first!.bool("pending"))

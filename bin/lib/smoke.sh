@@ -146,7 +146,7 @@ expect 0 "usage-aggregate (quiet)" -- "$BIN/usage-aggregate" --now 2026-11-23T03
 
 export OUTPUT_DIR="$VAR/smoke-output"
 rm -rf "$OUTPUT_DIR"
-export INVOICE_ISSUER_NAME="株式会社スモーク" INVOICE_ISSUER_ADDRESS="東京都千代田区1-1" INVOICE_ISSUER_REGISTRATION_NUMBER=T1234567890123
+export INVOICE_ISSUER_NAME="株式会社スモーク" INVOICE_ISSUER_ADDRESS="東京都千代田区1-1" INVOICE_ISSUER_REGISTRATION_NUMBER=T9234567890123
 expect 78 "invoice with a malformed registration number" -- env INVOICE_ISSUER_REGISTRATION_NUMBER=1234567890123 "$BIN/invoice"
 grep -q "invoice.issuer.registration_number" <<<"$ERR" || fail "the config error names the key: $ERR"
 expect 64 "invoice with a bad month" -- "$BIN/invoice" --month 2026-13

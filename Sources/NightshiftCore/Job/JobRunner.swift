@@ -30,6 +30,7 @@ public struct JobRunner {
             return .configuration
         }
         let logger = Logger(job: job.name, settings: settings, console: console)
+        logger.isRehearsal = job.isDryRun
         do {
             try logger.checkWritable()
         } catch {

@@ -5,6 +5,9 @@ import Foundation
 public final class Logger: @unchecked Sendable {
     public let job: String
     public var runID: Int64?
+    /// A dry run's lines say so, and its errors are logged as warnings: they are what a real run
+    /// would meet, not failures anyone must act on, so they stay out of `batch_errors.log`.
+    public var isRehearsal = false
     let minimumLevel: LogLevel
     let timeZone: TimeZone
     let all: LogFile
@@ -53,6 +56,11 @@ public final class Logger: @unchecked Sendable {
 
     public func log(_ level: LogLevel, _ message: String, _ metadata: LogMetadata = [:],
                     durationMS: Int? = nil, error: Error? = nil) {
+        var level = level, metadata = metadata
+        if isRehearsal {
+            level = min(level, .warning)
+            metadata["dry_run"] = .bool(true)
+        }
         guard level >= minimumLevel else { return }
         let line = render(level, message, metadata, durationMS: durationMS, error: error)
         try? all.append(line)
