@@ -11,7 +11,7 @@ public struct DayPlan {
         /// Also days already computed and days not yet ready.
         public var force = false
         public init() {}
-        var isExplicit: Bool { from != nil || to != nil }
+        public var isExplicit: Bool { from != nil || to != nil }
     }
 
     /// `[business id: [business day (YYYY-MM-DD)]]`, oldest first. Without a range: every ready day

@@ -35,24 +35,30 @@ public struct RateCalcJob: Job {
         var summary = JobSummary()
         var computedDays = 0
         for (business, days) in plan {
-            let key = "business:\(business)"
+            // One item per business day: a later day computed must not close an earlier day's failure.
+            let keys = days.map { RateCalcJob.itemKey(business: business, day: $0) }
             do {
                 try RateAggregation.compute(context.db, business: business, days: days, runID: context.runID!,
                                             slotMinutes: settings.slotMinutes)
-                try context.failures?.resolve(itemKey: key)
+                try context.failures?.resolve(itemKeys: keys)
+                // Keys before 0005 named the business alone. A run without dates computes every
+                // pending day, so its success means none of the business's days is left.
+                if !options.selection.isExplicit { try context.failures?.resolve(itemKey: "business:\(business)") }
                 summary.itemsOK += 1
                 computedDays += days.count
             } catch let error as PostgresError where !error.isTransient {
                 summary.itemsFailed += 1
                 summary.failedItems.append("business \(business): \(error)")
-                context.logger.error("rate calculation failed", ["business_id": .int(business)], error: error)
-                try context.failures?.record(itemKey: key, error: "\(error)", attempts: 1)
+                context.logger.error("rate calculation failed", ["business_id": .int(business), "days": .int(days.count)], error: error)
+                for key in keys { try context.failures?.record(itemKey: key, error: "\(error)", attempts: 1) }
             }
         }
         summary.metadata["days"] = .int(computedDays)
         summary.message = "\(computedDays) business days of \(summary.itemsOK) businesses computed"
         return summary
     }
+
+    static func itemKey(business: Int, day: String) -> String { "business:\(business):\(day)" }
 
     /// Computes inside a transaction that is rolled back: prints exactly what a run would write.
     func dryRun(_ context: JobContext, plan: [(business: Int, days: [String])]) throws -> JobSummary {

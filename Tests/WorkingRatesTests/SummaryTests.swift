@@ -82,7 +82,32 @@ final class SummaryTests: RateCalcTestCase {
         XCTAssertEqual(status, .partial)
         XCTAssertEqual(try days(good), ["2026-10-01"])
         XCTAssertEqual(try days(broken), [])
-        XCTAssertEqual(try db.connection.query("SELECT item_key FROM batch_failures WHERE resolved_at IS NULL").first?.string("item_key"),
-                       "business:\(broken)")
+        XCTAssertEqual(try db.connection.query("SELECT item_key FROM batch_failures WHERE resolved_at IS NULL").rows.map { try $0.string("item_key") },
+                       ["business:\(broken):2026-10-01"])
+    }
+
+    func testADayComputedLaterDoesNotCloseAnEarlierDaysFailure() async throws {
+        let b = try addBusiness("mixed", open: "20:00", close: "21:00")
+        let x = try addCast(b, "x")
+        try sample(b, "2026-10-01 20:00+09", [x: "busy"])
+        try sample(b, "2026-10-01 20:30+09", ok: false, [x: "busy"])  // inconsistent: the 1st cannot be computed
+        try sample(b, "2026-10-02 20:00+09", [x: "busy"])
+        try db.connection.execute(script: """
+            INSERT INTO batch_runs (id, job, host, pid, status) VALUES (900, 'rate-calc', 'h', 1, 'partial');
+            INSERT INTO batch_failures (run_id, job, item_key, error) VALUES (900, 'rate-calc', 'business:\(b)', 'from before 0005')
+            """)
+        let explicit = try await calc(["--date", "2026-10-02"], now: "2026-10-03T12:00+09:00")
+        XCTAssertEqual(explicit, .succeeded)
+        func open() throws -> [String] {
+            try db.connection.query("SELECT item_key FROM batch_failures WHERE resolved_at IS NULL ORDER BY item_key").rows.map { try $0.string("item_key") }
+        }
+        XCTAssertEqual(try open(), ["business:\(b)"], "an explicit date says nothing about the other days")
+        let pending = try await calc(now: "2026-10-03T12:00+09:00")
+        XCTAssertEqual(pending, .failed)
+        XCTAssertEqual(try open(), ["business:\(b)", "business:\(b):2026-10-01"])
+        try db.connection.execute(script: "DELETE FROM status WHERE slot = '2026-10-01 20:30+09'")
+        let fixed = try await calc(now: "2026-10-03T12:00+09:00")
+        XCTAssertEqual(fixed, .succeeded)
+        XCTAssertEqual(try open(), [], "the day, and the business's key from before 0005, are resolved")
     }
 }
