@@ -6,7 +6,12 @@ public enum Charset {
     /// An iconv name libxml2 can convert from.
     public static func detect(contentType: String?, body: [UInt8]) -> String {
         if let declared = contentType.flatMap(charsetParameter) { return canonical(declared) }
-        if let declared = metaCharset(body) { return canonical(declared) }
+        // A page cannot announce UTF-16 in its own 8-bit bytes: browsers then read it as UTF-8
+        // (HTML's "prescan", step "if charset is UTF-16BE/LE, set it to UTF-8").
+        if let declared = metaCharset(body) {
+            let name = canonical(declared)
+            return name.hasPrefix("UTF-16") ? "UTF-8" : name
+        }
         return "UTF-8"
     }
 

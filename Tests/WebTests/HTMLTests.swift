@@ -40,4 +40,27 @@ final class HTMLTests: XCTestCase {
         XCTAssertTrue(Charset.looksBinary([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))
         XCTAssertFalse(Charset.looksBinary(Array("<html>日本</html>".utf8)))
     }
+
+    func testAListingBehindHundredsOfUnclosedTagsIsFound() throws {
+        // Old sites leave a <font> open per line; libxml2 stops nesting at 256 levels by default.
+        let page = "<html><body>" + String(repeating: "<font size=2>", count: 300) +
+            "<ul class='girllist'><li data-girl-id='1'><span> 待機中 </span></li></ul></body></html>"
+        let doc = try HTMLDocument(bytes: Array(page.utf8), encoding: "UTF-8")
+        XCTAssertEqual(try doc.select("//ul[@class='girllist']/li").count, 1)
+        XCTAssertEqual(try doc.string("//ul/li/span"), "待機中")
+    }
+
+    func testAUTF16MetaOnAnEightBitPageIsReadAsUTF8() throws {
+        // A page cannot declare UTF-16 in its own 8-bit bytes; browsers then read it as UTF-8.
+        let body = Array("<html><head><meta charset=\"UTF-16\"></head><body><p>待機中</p></body></html>".utf8)
+        XCTAssertEqual(Charset.detect(contentType: nil, body: body), "UTF-8")
+        XCTAssertEqual(Charset.detect(contentType: nil, body: Array("<meta http-equiv='Content-Type' content='text/html; charset=utf-16le'>".utf8)), "UTF-8")
+        XCTAssertEqual(try HTMLDocument(bytes: body, encoding: Charset.detect(contentType: nil, body: body)).string("//p"), "待機中")
+    }
+
+    func testWhitespaceIsCollapsedAsUnicodeDefinesIt() throws {
+        let doc = try HTMLDocument(bytes: Array("<p>\u{3000} 待機\u{00A0}\n\t中\u{2003}</p><b>a\u{200B}b</b>".utf8), encoding: "UTF-8")
+        XCTAssertEqual(try doc.string("//p"), "待機 中")
+        XCTAssertEqual(try doc.string("//b"), "a\u{200B}b", "a zero-width space is not white space")
+    }
 }

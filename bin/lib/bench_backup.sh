@@ -31,18 +31,18 @@ bare=(); made=(); parallel=(); rss=()
 minute=0
 for round in $(seq "$ROUNDS"); do
     log "round $round: bare pg_dump -Fc"
-    read -r w _ code < <(python3 "$ROOT/bin/lib/measure.py" "$PG_DUMP" -Fc -f "$out/bare.dump" "$DATABASE_URL")
+    read -r w _ code _ < <(python3 "$ROOT/bin/lib/measure.py" "$PG_DUMP" -Fc -f "$out/bare.dump" "$DATABASE_URL")
     [ "$code" = 0 ] || { log "pg_dump exited $code"; exit 1; }
     bare+=("$w"); bare_size="$(stat -c %s "$out/bare.dump")"; rm -f "$out/bare.dump"
     log "round $round: backup"
     minute=$((minute + 1))
-    read -r w r code < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/backup" --now "2026-11-23T01:$(printf %02d $minute):00Z")
+    read -r w r code _ < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/backup" --now "2026-11-23T01:$(printf %02d $minute):00Z")
     [ "$code" = 0 ] || { log "backup exited $code"; exit 1; }
     made+=("$w"); rss+=("$r")
     backup_size="$(stat -c %s "$out"/backup_*"$(printf %02d $minute)"00Z.dump)"
     log "round $round: backup --jobs 2"
     minute=$((minute + 1))
-    read -r w _ code < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/backup" --jobs 2 --now "2026-11-23T01:$(printf %02d $minute):00Z")
+    read -r w _ code _ < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/backup" --jobs 2 --now "2026-11-23T01:$(printf %02d $minute):00Z")
     [ "$code" = 0 ] || { log "backup --jobs 2 exited $code"; exit 1; }
     parallel+=("$w")
     rm -rf "$out"/backup_*

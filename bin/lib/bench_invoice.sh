@@ -20,7 +20,7 @@ psql_bench -c "VACUUM ANALYZE"
 export OUTPUT_DIR="$VAR/bench-output"
 rm -rf "$OUTPUT_DIR"
 export INVOICE_ISSUER_NAME="株式会社ナイトシフト" INVOICE_ISSUER_ADDRESS="東京都渋谷区神南1-2-3" INVOICE_ISSUER_REGISTRATION_NUMBER=T9234567890123
-read -r wall rss code < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/invoice" --month 2026-10 --now 2026-11-01T06:00)
+read -r wall rss code _ < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/invoice" --month 2026-10 --now 2026-11-01T06:00)
 made="$(psql_bench -c "SELECT count(*) FROM invoice WHERE rendered_at IS NOT NULL")"
 pdfs="$(find "$OUTPUT_DIR" -name '*.pdf' | wc -l)"
 size="$(du -sm "$OUTPUT_DIR" | cut -f1)"

@@ -47,7 +47,7 @@ sql_s=$(python3 -c "import time; print(f'{time.time() - $start:.3f}')")
 psql_bench -c "TRUNCATE status_history, business_daily" -c "VACUUM ANALYZE status_history, business_daily"
 
 # (a) rate-calc from nothing: catch-up computes every day.
-read -r calc_s rss code < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/rate-calc" --now "$(day_after $((DAYS + 1)))")
+read -r calc_s rss code _ < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/rate-calc" --now "$(day_after $((DAYS + 1)))")
 history_rows="$(psql_bench -c 'SELECT count(*) FROM status_history')"
 
 # One incremental day: day DAYS+1's samples arrive, rate-calc computes just that day.
@@ -61,7 +61,7 @@ SELECT c.id, c.business_id, sc.slot, 'busy', 'x' FROM "cast" c
   JOIN status_collection sc ON sc.business_id = c.business_id AND sc.slot >= timestamptz '$next';
 SQL
 psql_bench -c "VACUUM ANALYZE status, status_collection"
-read -r day_s day_rss day_code < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/rate-calc" --now "$(day_after $((DAYS + 2)))")
+read -r day_s day_rss day_code _ < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/rate-calc" --now "$(day_after $((DAYS + 2)))")
 
 echo "rate-calc: $DAYS days x $CASTS casts x 48 slots = $rows status rows ($BUSINESSES businesses)"
 python3 - "$calc_s" "$sql_s" "$rss" "$code" "$history_rows" "$day_s" "$day_rss" "$day_code" <<'PY'

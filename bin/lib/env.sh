@@ -12,6 +12,17 @@ PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 
 log() { echo "[$(basename "$0")] $*" >&2; }
 
+# Installs the Debian packages of the list that are missing (apt-get, as root or with sudo).
+ensure_packages() {
+    local missing=() p
+    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    [ ${#missing[@]} -gt 0 ] || return 0
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    log "installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 as_postgres() {
@@ -109,4 +120,37 @@ smtp_start() {
 
 smtp_stop() {
     if [ -s "$SMTP_PID_FILE" ]; then kill "$(cat "$SMTP_PID_FILE")" 2>/dev/null || true; rm -f "$SMTP_PID_FILE"; fi
+}
+
+# nginx (Debian's) serving var/www on a free loopback port, for benchmarks that must measure the
+# suite rather than the Python fixture server: nginx_start sets NGINX_PORT; nginx_stop ends it.
+NGINX_DIR="$VAR/nginx"
+nginx_start() {
+    ensure_packages nginx
+    mkdir -p "$NGINX_DIR" "$WWW"
+    NGINX_PORT="$(free_port)"
+    cat > "$NGINX_DIR/nginx.conf" <<CONF
+daemon off;
+user root;
+worker_processes 2;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    include /etc/nginx/mime.types;
+    default_type text/html;
+    client_body_temp_path $NGINX_DIR/tmp; proxy_temp_path $NGINX_DIR/tmp; fastcgi_temp_path $NGINX_DIR/tmp;
+    uwsgi_temp_path $NGINX_DIR/tmp; scgi_temp_path $NGINX_DIR/tmp;
+    server { listen 127.0.0.1:$NGINX_PORT; root $WWW; charset utf-8; }
+}
+CONF
+    mkdir -p "$NGINX_DIR/tmp"
+    nginx -c "$NGINX_DIR/nginx.conf" &
+    for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/" 2>/dev/null && break; sleep 0.1; done
+    export NGINX_PORT
+}
+
+nginx_stop() {
+    if [ -s "$NGINX_DIR/nginx.pid" ]; then kill "$(cat "$NGINX_DIR/nginx.pid")" 2>/dev/null || true; rm -f "$NGINX_DIR/nginx.pid"; fi
 }
