@@ -58,7 +58,9 @@ public struct InvoiceJob: Job {
         var after = 0
         if isDryRun { print("number\tcompany\tperiod\tsubtotal_yen\ttax_yen\ttotal_yen") }
         while true {
-            let page = try InvoiceCandidates.page(context.db, month: month, afterContract: after, limit: InvoiceJob.pageSize)
+            let page = try context.unitOfWork("contracts after \(after)") {
+                try InvoiceCandidates.page(context.db, month: month, afterContract: after, limit: InvoiceJob.pageSize)
+            }
             guard let last = page.last else { break }
             after = last.contractID
             var drafts: [InvoiceDraft] = []
@@ -83,7 +85,9 @@ public struct InvoiceJob: Job {
             }
             let constants = InvoiceStore.Constants(month: month, issueDate: issueDate, dueDays: settings.dueDays,
                                                    issuer: settings.issuer, runID: context.runID!)
-            created += try InvoiceStore.insert(drafts, constants: constants, db: context.db)
+            created += try context.unitOfWork("invoices after contract \(after)") {
+                try InvoiceStore.insert(drafts, constants: constants, db: context.db)
+            }
             try context.failures?.resolve(itemKeys: drafts.map(\.itemKey))
             summary.itemsOK += drafts.count
             billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }

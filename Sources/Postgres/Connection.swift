@@ -32,6 +32,15 @@ public final class Connection {
 
     public var isHealthy: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
+    /// Opens the connection again with the same parameters (after the server restarted or the
+    /// session was terminated). Session state — open transactions, advisory locks — is gone.
+    public func reconnect() throws {
+        let conn = try liveHandle()
+        PQreset(conn)
+        guard PQstatus(conn) == CONNECTION_OK else { throw connectionError("reconnect") }
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+    }
+
     /// The server process serving this connection (useful for tests and diagnostics).
     public var backendPID: Int32 { handle.map { PQbackendPID($0) } ?? 0 }
 

@@ -61,9 +61,11 @@ public struct StatusCollectionJob: Job {
                         "texts": .string(Set(unknownHere.map(\.rawStatus)).sorted().joined(separator: " | "))])
                 }
                 if let store {
-                    try store.saveSuccess(business: business, slot: slot, collectedAt: now, casts: found, pages: pages,
-                                          httpStatus: listing.httpStatus ?? 200, durationMS: listing.durationMS,
-                                          failures: context.failures)
+                    try context.unitOfWork("store business \(business.id)") {
+                        try store.saveSuccess(business: business, slot: slot, collectedAt: now, casts: found, pages: pages,
+                                              httpStatus: listing.httpStatus ?? 200, durationMS: listing.durationMS,
+                                              failures: context.failures)
+                    }
                 } else {
                     DryRunReport.print(business: business, slot: slot, casts: found)
                 }
@@ -75,9 +77,11 @@ public struct StatusCollectionJob: Job {
                 summary.failedItems.append("business \(business.id) (\(business.name)): \(error)")
                 context.logger.error("collection failed", ["business_id": .int(business.id), "url": .string(business.listingURL),
                                                            "attempts": .int(attempts)], error: CollectionFailure(message: error))
-                try store?.saveFailure(business: business, slot: slot, collectedAt: now, error: error,
-                                       httpStatus: listing.httpStatus, attempts: attempts,
-                                       durationMS: listing.durationMS, failures: context.failures)
+                try context.unitOfWork("store business \(business.id)") {
+                    try store?.saveFailure(business: business, slot: slot, collectedAt: now, error: error,
+                                           httpStatus: listing.httpStatus, attempts: attempts,
+                                           durationMS: listing.durationMS, failures: context.failures)
+                }
                 if store == nil { DryRunReport.printFailure(business: business, error: error) }
             }
         }

@@ -36,7 +36,9 @@ public struct UsageAggregateJob: Job {
         for day in days {
             let key = "day:\(day)"
             do {
-                try UsageAggregation.compute(context.db, day: day, timeZone: settings.timeZone, runID: context.runID!)
+                try context.unitOfWork("day \(day)") {
+                    try UsageAggregation.compute(context.db, day: day, timeZone: settings.timeZone, runID: context.runID!)
+                }
                 try context.failures?.resolve(itemKey: key)
                 summary.itemsOK += 1
             } catch let error as PostgresError where !error.isTransient {

@@ -38,8 +38,10 @@ public struct RateCalcJob: Job {
             // One item per business day: a later day computed must not close an earlier day's failure.
             let keys = days.map { RateCalcJob.itemKey(business: business, day: $0) }
             do {
-                try RateAggregation.compute(context.db, business: business, days: days, runID: context.runID!,
-                                            slotMinutes: settings.slotMinutes)
+                try context.unitOfWork("business \(business)") {
+                    try RateAggregation.compute(context.db, business: business, days: days, runID: context.runID!,
+                                                slotMinutes: settings.slotMinutes)
+                }
                 try context.failures?.resolve(itemKeys: keys)
                 // Keys before 0005 named the business alone. A run without dates computes every
                 // pending day, so its success means none of the business's days is left.

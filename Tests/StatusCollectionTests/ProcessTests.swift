@@ -130,4 +130,34 @@ final class ProcessTests: CollectionTestCase {
         XCTAssertEqual(try count("SELECT count(*) AS n FROM status"), 6)
         XCTAssertEqual(try count("SELECT count(*) AS n FROM status_collection"), 3)
     }
+
+    func testALostDatabaseConnectionMidRunIsReconnectedAndNoBusinessMissesItsSlot() throws {
+        let dir = URL(string: site.baseURL)!.lastPathComponent
+        var ids: [Int] = []
+        for n in 1...6 {
+            try site.put("r\(n).html", html: Pages.dto([.init("\(n)", "a", "待機中")]))
+            ids.append(try addBusiness("r\(n)", site: "dto", url: TestEnvironment.httpBase + "/_slow/\(dir)/r\(n).html?seconds=0.4"))
+        }
+        var env = environment
+        env["STATUS_COLLECTION_CONCURRENCY"] = "1"
+        env["STATUS_COLLECTION_TIMEOUT_MS"] = "10000"
+        env["DATABASE_RETRY_BASE_DELAY_MS"] = "100"
+        let (_, done) = try runExecutable("status-collect", ["--now", slot], environment: env)
+        try waitUntil("the first business to be stored") { try count("SELECT count(*) AS n FROM status_collection") >= 1 }
+        // What a server restart does to the session: it is terminated under the running job.
+        let admin = try Connection(url: TestEnvironment.adminURL)
+        defer { admin.close() }
+        let terminated = try admin.query("""
+            SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = $1 AND application_name = 'status-collect') t
+            """, [db.name]).first!.int("n")
+        XCTAssertEqual(terminated, 1)
+        let result = done()
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for id in ids { XCTAssertEqual(try statuses(business: id, slot: slot).count, 1, "business \(id)") }
+        XCTAssertEqual(try db.connection.query("SELECT status, items_ok FROM batch_runs").rows.map { try $0.string("status") + " " + $0.string("items_ok") },
+                       ["succeeded 6"])
+        let log = try String(contentsOfFile: logDirectory + "/batch_processing.log", encoding: .utf8)
+        XCTAssertTrue(log.contains("reconnected to the database"), log)
+    }
 }

@@ -26,15 +26,58 @@ public final class JobContext {
     public let runID: Int64?
     /// Nil on a dry run.
     public let failures: FailureLog?
+    /// The job's advisory lock, taken again after a reconnect (nil on a dry run).
+    let lockKey: Int64?
 
-    public init(db: Connection, logger: Logger, clock: Clock, settings: CoreSettings, runID: Int64?) {
+    public init(db: Connection, logger: Logger, clock: Clock, settings: CoreSettings, runID: Int64?, lockKey: Int64? = nil) {
         self.db = db
         self.logger = logger
         self.clock = clock
         self.settings = settings
         self.runID = runID
+        self.lockKey = lockKey
         self.failures = runID.map { FailureLog(db: db, job: logger.job, runID: $0) }
     }
+
+    /// Runs one unit of work — a transaction the job can repeat without harm (its writes are
+    /// idempotent). When the connection to the database is lost during it (a server restart, a
+    /// terminated session), reconnects with `database.retry`, takes the job's lock again and
+    /// runs the unit once more, so a short outage costs a pause, not the rest of the run.
+    public func unitOfWork<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        var reconnects = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as PostgresError where error.kind == .connection || !db.isHealthy {
+                reconnects += 1
+                guard reconnects <= settings.databaseRetry.maxAttempts else { throw error }
+                logger.warning("database connection lost; reconnecting", ["unit": .string(what), "reconnects": .int(reconnects)],
+                               error: error)
+                try reconnect()
+            }
+        }
+    }
+
+    private func reconnect() throws {
+        do {
+            _ = try retrying(settings.databaseRetry, Database.classifier, onRetry: { attempt, error, delay in
+                self.logger.warning("database unreachable, retrying", ["attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))],
+                                    error: error)
+            }) { try db.reconnect() }
+        } catch let failure as RetryExhausted {
+            throw failure.underlying
+        }
+        if let lockKey, try !db.tryAdvisoryLock(lockKey) {
+            throw LostJobLock(job: logger.job)
+        }
+        logger.info("reconnected to the database")
+    }
+}
+
+/// After a reconnect another run had taken the job's lock: this run stops rather than run twice.
+public struct LostJobLock: Error, CustomStringConvertible {
+    public let job: String
+    public var description: String { "lost the database connection, and another run of \(job) took the job's lock meanwhile" }
 }
 
 /// The outcome of a job's work, which decides the ledger status and exit code.

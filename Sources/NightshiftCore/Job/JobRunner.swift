@@ -78,9 +78,10 @@ public struct JobRunner {
                                            console: Console, arguments: [String]) -> ExitStatus {
         let ledger = RunLedger(db: db, job: job.name)
         let runID: Int64
+        let lockKey = Database.lockKey("nightshift.job.\(job.name)")
         do {
             // Session-level lock: a killed process's session ends and the lock goes with it.
-            guard try db.tryAdvisoryLock(Database.lockKey("nightshift.job.\(job.name)")) else {
+            guard try db.tryAdvisoryLock(lockKey) else {
                 try ledger.recordSkipped(arguments: arguments, reason: "another run of \(job.name) holds the lock")
                 logger.info("skipped: another run holds the lock")
                 return .succeeded
@@ -97,7 +98,7 @@ public struct JobRunner {
 
         let started = DispatchTime.now()
         logger.jobEvent("run started", ["arguments": .string(arguments.joined(separator: " "))])
-        let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID)
+        let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID, lockKey: lockKey)
         var summary: JobSummary
         var errorText: String?
         var exit: ExitStatus
@@ -117,8 +118,10 @@ public struct JobRunner {
         let status: RunLedger.Status = exit == .succeeded ? .succeeded : (exit == .partial ? .partial : .failed)
         let duration = Int(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
         do {
-            try ledger.finish(runID, status: status, itemsOK: summary.itemsOK, itemsFailed: summary.itemsFailed,
-                              error: errorText, metadata: summary.metadata)
+            try context.unitOfWork("finish the run ledger") {
+                try ledger.finish(runID, status: status, itemsOK: summary.itemsOK, itemsFailed: summary.itemsFailed,
+                                  error: errorText, metadata: summary.metadata)
+            }
         } catch {
             logger.error("cannot finish the run ledger", error: error)
         }
