@@ -143,6 +143,7 @@ public struct JobRunner {
 
     private func isTransient(_ error: Error) -> Bool {
         if let failure = error as? RetryExhausted { return isTransient(failure.underlying) }
+        if error is LostJobLock { return true }
         return (error as? PostgresError)?.isTransient ?? false
     }
 }
