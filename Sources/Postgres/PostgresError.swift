@@ -17,9 +17,14 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// Worth trying again: the connection broke, or the server asked us to retry
     /// (serialization failure, deadlock, shutdown, too many connections).
     public var isTransient: Bool {
-        if kind == .connection { return !isAuthenticationFailure }
+        if kind == .connection { return !isAuthenticationFailure && !isMissingDatabase }
         guard let state = sqlState else { return false }
         return state.hasPrefix("08") || ["40001", "40P01", "57P01", "57P02", "57P03", "53300"].contains(state)
+    }
+
+    /// The database named in the connection settings does not exist: retrying cannot help.
+    public var isMissingDatabase: Bool {
+        sqlState == "3D000" || (message.contains("database \"") && message.contains("does not exist"))
     }
 
     /// Bad password or unknown role: retrying cannot help.

@@ -160,4 +160,44 @@ final class ProcessTests: CollectionTestCase {
         let log = try String(contentsOfFile: logDirectory + "/batch_processing.log", encoding: .utf8)
         XCTAssertTrue(log.contains("reconnected to the database"), log)
     }
+
+    func testAMissingDatabaseAnUnmigratedSchemaAndAnUnwritableLogDirAreConfigurationErrors() throws {
+        var env = environment
+        var url = URLComponents(string: db.url)!
+        url.path = "/no_such_database_here"
+        env["DATABASE_URL"] = url.string!
+        env["DATABASE_RETRY_BASE_DELAY_MS"] = "3000"  // four attempts would take ~10 s: one must do
+        let started = Date()
+        let missing = try runToEnd("status-collect", ["--now", slot], environment: env)
+        XCTAssertEqual(missing.status, 78, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("database.url") && missing.stderr.contains("does not exist"), missing.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2.5, "no retries")
+
+        let bare = try TestDatabase(migrated: false)
+        env = environment
+        env["DATABASE_URL"] = bare.url
+        let unmigrated = try runToEnd("status-collect", ["--now", slot], environment: env)
+        XCTAssertEqual(unmigrated.status, 78, unmigrated.stderr)
+        XCTAssertTrue(unmigrated.stderr.contains("run `nightshift migrate`"), unmigrated.stderr)
+        XCTAssertEqual(unmigrated.stderr.split(separator: "\n").count, 1, unmigrated.stderr)
+
+        env = environment
+        let file = logDirectory + "/not-a-directory"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        env["LOG_DIR"] = file + "/logs"
+        let unwritable = try runToEnd("status-collect", ["--now", slot], environment: env)
+        XCTAssertEqual(unwritable.status, 78)
+        XCTAssertEqual(unwritable.stderr, "status-collect: configuration error: log.dir (LOG_DIR=\(file)/logs): cannot write \(file)/logs: Not a directory\n")
+    }
+
+    func testAFailedRunSaysWhatFailed() throws {
+        try addBusiness("x", site: "dto", url: site.baseURL + "/x.html")
+        // The status table gone from under the job: the run itself fails, and says why.
+        try db.connection.execute(script: "ALTER TABLE status RENAME TO status_gone")
+        try site.put("x.html", html: Pages.dto([.init("1", "a", "待機中")]))
+        let result = try runToEnd("status-collect", ["--now", slot], environment: environment)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertFalse(result.stderr.contains("failed: failed"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("run 1 failed: ") && result.stderr.contains("status"), result.stderr)
+    }
 }

@@ -48,7 +48,12 @@ public struct JobRunner {
                                       applicationName: job.name, logger: logger)
         } catch let failure as RetryExhausted {
             logger.error("cannot connect to the database", ["attempts": .int(failure.attempts)], error: failure.underlying)
-            let auth = (failure.underlying as? PostgresError)?.isAuthenticationFailure ?? false
+            let error = failure.underlying as? PostgresError
+            if error?.isMissingDatabase == true {
+                console.failureSummary("\(job.name): configuration error: database.url: the database does not exist: \(failure.underlying)")
+                return .configuration
+            }
+            let auth = error?.isAuthenticationFailure ?? false
             console.failureSummary("\(job.name): database \(auth ? "rejected the credentials" : "unreachable"): \(failure)")
             return auth ? .configuration : .temporaryFailure
         } catch {
@@ -56,6 +61,17 @@ public struct JobRunner {
             return .failed
         }
         defer { db.close() }
+        do {
+            let pending = try Migrator().pending(db)
+            guard pending.isEmpty else {
+                console.failureSummary("\(job.name): configuration error: the database schema is not up to date " +
+                                       "(\(pending.count) migration(s) pending, first \(pending[0])): run `nightshift migrate`")
+                return .configuration
+            }
+        } catch {
+            console.failureSummary(Secrets.shared.scrub("\(job.name): cannot read the schema version: \(error)"))
+            return isTransient(error) ? .temporaryFailure : .failed
+        }
 
         if job.isDryRun {
             let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: nil)
@@ -109,7 +125,7 @@ public struct JobRunner {
                 errorText = "\(summary.itemsFailed) item(s) failed: " + summary.failedItems.prefix(5).joined(separator: "; ")
             }
         } catch {
-            summary = JobSummary(message: "failed")
+            summary = JobSummary()
             errorText = Secrets.shared.scrub("\(error)")
             // A setting found wrong only while working (a missing pg_dump) is still a config error.
             exit = error is ConfigurationError ? .configuration : (isTransient(error) ? .temporaryFailure : .failed)
@@ -133,7 +149,7 @@ public struct JobRunner {
         if exit != .succeeded {
             var text = "\(job.name): run \(runID) \(status.rawValue)"
             if !summary.message.isEmpty { text += ": \(summary.message)" }
-            if let errorText { text += "\n  " + errorText }
+            if let errorText { text += summary.message.isEmpty ? ": " + errorText : "\n  " + errorText }
             console.failureSummary(text)
         } else if console.showsProgress, !summary.message.isEmpty {
             Console.writeStderr("\(job.name): \(summary.message)")

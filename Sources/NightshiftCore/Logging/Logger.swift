@@ -41,8 +41,12 @@ public final class Logger: @unchecked Sendable {
 
     /// Fails with a clear error when the log directory cannot be created or written.
     public func checkWritable() throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        guard access(directory, W_OK) == 0 else { throw LogFileError(path: directory, errno: EACCES) }
+        var path = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o755) != 0, errno != EEXIST { throw LogFileError(path: path, errno: errno) }
+        }
+        guard access(directory, W_OK) == 0 else { throw LogFileError(path: directory, errno: errno) }
     }
 
     public func debug(_ message: String, _ metadata: LogMetadata = [:]) { log(.debug, message, metadata) }
