@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 
 /// The suite's `crontab` file: checked line by line and rendered with an install's paths.
 public struct Crontab {
@@ -44,14 +45,43 @@ public struct Crontab {
         return entries
     }
 
-    /// The file with `NIGHTSHIFT_HOME`, `NIGHTSHIFT_BIN`, `NIGHTSHIFT_CONFIG` and `LOG_DIR` set for this install.
-    public func rendered(home: String, binDirectory: String, configPath: String, logDirectory: String) -> String {
-        let values = ["NIGHTSHIFT_HOME": home, "NIGHTSHIFT_BIN": binDirectory,
-                      "NIGHTSHIFT_CONFIG": configPath, "LOG_DIR": logDirectory]
+    /// The file with `NIGHTSHIFT_HOME`, `NIGHTSHIFT_BIN`, `NIGHTSHIFT_CONFIG` and `LOG_DIR` set for
+    /// this install. `logDirectory` nil: the config file sets `log.dir`, and the crontab must not
+    /// override it (an environment variable would win over the file), so the line becomes a comment.
+    public func rendered(home: String, binDirectory: String, configPath: String, logDirectory: String?) -> String {
+        let values = ["NIGHTSHIFT_HOME": home, "NIGHTSHIFT_BIN": binDirectory, "NIGHTSHIFT_CONFIG": configPath]
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             for (name, value) in values where line.hasPrefix(name + "=") { return "\(name)=\(value)" }
+            if line.hasPrefix("LOG_DIR=") {
+                return logDirectory.map { "LOG_DIR=\($0)" } ?? "# LOG_DIR: log.dir of \(configPath) applies"
+            }
             return String(line)
         }.joined(separator: "\n")
+    }
+
+    /// The crontab for this install and the configuration in effect: `--config`, else
+    /// `NIGHTSHIFT_CONFIG`, else `config.json` in the install. `LOG_DIR` is what the jobs would use
+    /// now — the environment's, else the file's `log.dir` (left to the file), else `logs` in the
+    /// install (cron runs jobs in the user's home, so a relative directory is made absolute
+    /// against the install). Warnings (a config file that does not exist) come back separately.
+    public static func forInstall(home: String, binDirectory: String, configOption: String?,
+                                  environment: [String: String]) async throws -> (text: String, warnings: [String]) {
+        let text = try String(contentsOfFile: home + "/crontab", encoding: .utf8)
+        let chosen = configOption ?? environment["NIGHTSHIFT_CONFIG"] ?? home + "/config.json"
+        let configPath = URL(fileURLWithPath: chosen).standardizedFileURL.path
+        var warnings: [String] = []
+        let exists = FileManager.default.isReadableFile(atPath: configPath)
+        if !exists {
+            warnings.append("config file \(configPath) does not exist (or cannot be read): scheduled jobs will stop with " +
+                            "exit 78 until it does; create it, or pass --config")
+        }
+        let config = try await ConfigValues.load(filePath: exists ? configPath : nil, environment: environment)
+        let source = config.source(of: "log.dir")
+        let value = try config.string("log.dir", default: "logs")
+        let absolute = value.hasPrefix("/") ? value : URL(fileURLWithPath: home).appendingPathComponent(value).standardizedFileURL.path
+        let fromFile = source.hasPrefix("config file") && value.hasPrefix("/")
+        return (Crontab(text: text).rendered(home: home, binDirectory: binDirectory, configPath: configPath,
+                                             logDirectory: fromFile ? nil : absolute), warnings)
     }
 
     struct FieldSpec { let name: String; let range: ClosedRange<Int>; let names: [String] }

@@ -87,19 +87,23 @@ struct Failures: AsyncParsableCommand {
     }
 }
 
-struct Crontab: ParsableCommand {
+struct Crontab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the suite's crontab with this install's absolute paths.")
-    @Option(help: "Config file the scheduled commands should use.") var config: String?
+    @Option(help: "Config file the scheduled commands should use (default: NIGHTSHIFT_CONFIG, else config.json in the install).")
+    var config: String?
 
-    func run() throws {
-        guard let home = InstallPaths.home,
-              let text = try? String(contentsOfFile: home + "/crontab", encoding: .utf8) else {
+    func run() async throws {
+        guard let home = InstallPaths.home else {
             Console.writeStderr("nightshift: cannot find the suite's crontab file above \(InstallPaths.binDirectory)")
             throw ExitCode(ExitStatus.failed.rawValue)
         }
-        let configPath = config.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? home + "/config.json"
-        print(OperatorTools.Crontab(text: text).rendered(home: home, binDirectory: InstallPaths.binDirectory,
-                                                        configPath: configPath, logDirectory: home + "/logs"), terminator: "")
+        try await operate {
+            let (text, warnings) = try await OperatorTools.Crontab.forInstall(
+                home: home, binDirectory: InstallPaths.binDirectory, configOption: config,
+                environment: ProcessInfo.processInfo.environment)
+            for warning in warnings { Console.writeStderr("nightshift crontab: warning: \(warning)") }
+            print(text, terminator: "")
+        }
     }
 }
 

@@ -44,5 +44,34 @@ final class CrontabTests: XCTestCase {
         let out = Crontab(text: text).rendered(home: "/srv/ns", binDirectory: "/srv/ns/bin", configPath: "/etc/ns.json",
                                                logDirectory: "/var/log/ns")
         XCTAssertEqual(out, "SHELL=/bin/sh\nNIGHTSHIFT_HOME=/srv/ns\nNIGHTSHIFT_BIN=/srv/ns/bin\nNIGHTSHIFT_CONFIG=/etc/ns.json\nLOG_DIR=/var/log/ns\n*/30 * * * *\t$NIGHTSHIFT_BIN/status-collect")
+        let fromFile = Crontab(text: text).rendered(home: "/srv/ns", binDirectory: "/srv/ns/bin", configPath: "/etc/ns.json", logDirectory: nil)
+        XCTAssertTrue(fromFile.contains("\n# LOG_DIR: log.dir of /etc/ns.json applies\n"), fromFile)
+    }
+
+    /// `nightshift crontab` as an operator runs it: the log directory and config file in effect.
+    func testTheCrontabFollowsTheConfigurationInEffect() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/ns.json"
+        try #"{"log": {"dir": "/var/log/nightshift-test"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        func lines(_ result: ProcessResult, _ prefix: String) -> [String] {
+            result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
+        }
+
+        let file = try runToEnd("nightshift", ["crontab", "--config", config], environment: [:])
+        XCTAssertEqual(file.status, 0, file.stderr)
+        XCTAssertEqual(file.stderr, "")
+        XCTAssertEqual(lines(file, "NIGHTSHIFT_CONFIG="), ["NIGHTSHIFT_CONFIG=\(config)"])
+        XCTAssertEqual(lines(file, "LOG_DIR="), [], "the file's log.dir is not overridden")
+        XCTAssertEqual(lines(file, "# LOG_DIR"), ["# LOG_DIR: log.dir of \(config) applies"])
+
+        let viaEnvironment = try runToEnd("nightshift", ["crontab"], environment: ["NIGHTSHIFT_CONFIG": config, "LOG_DIR": "/srv/logs"])
+        XCTAssertEqual(lines(viaEnvironment, "NIGHTSHIFT_CONFIG="), ["NIGHTSHIFT_CONFIG=\(config)"])
+        XCTAssertEqual(lines(viaEnvironment, "LOG_DIR="), ["LOG_DIR=/srv/logs"])
+
+        let missing = try runToEnd("nightshift", ["crontab", "--config", dir + "/absent.json"], environment: [:])
+        XCTAssertEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("warning: config file \(dir)/absent.json does not exist"), missing.stderr)
+        XCTAssertEqual(lines(missing, "LOG_DIR="), ["LOG_DIR=\(TestEnvironment.packageRoot)/logs"])
     }
 }
