@@ -13,6 +13,10 @@ public struct HealthCheck {
 
     public static func run(session: CommandSession) -> [Item] {
         var items = [Item(name: "config", ok: true, detail: session.config.filePath ?? "environment only")]
+        let unknown = session.config.unknownFileKeys
+        items.append(Item(name: "config keys", ok: unknown.isEmpty, detail: unknown.isEmpty ? "all known" : unknown.map {
+            "\($0.key) is not a setting" + ($0.suggestion.map { " (did you mean \($0)?)" } ?? "")
+        }.joined(separator: "; ")))
         let logger = Logger(job: "nightshift", settings: session.settings, console: Console(mode: .quiet))
         do {
             try logger.checkWritable()

@@ -7,7 +7,7 @@ struct Nightshift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightshift",
         abstract: "The operator's tool for the Nightshift batch suite.",
-        discussion: "Exit codes: 0 ok, 2 failed (or a failed check), 64 usage, 75 database unreachable, 78 configuration.",
+        discussion: "Exit codes: 0 ok, 2 failed, 64 usage, 75 database unreachable, 78 configuration. `check` exits 0 or 2 only.",
         subcommands: [Migrate.self, Check.self, Runs.self, Failures.self, Crontab.self, LogProbe.self])
 }
 
@@ -39,9 +39,11 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let session: CommandSession
+        // A checklist: 0 when every item is ok, 2 when any is not — a configuration that cannot be
+        // read included (its lines are the checklist's first item).
         do { session = try await CommandSession.open(configPath: run.configPath) } catch let failure as CommandSession.Failure {
-            print("FAIL  config: \(failure.message)")
-            throw ExitCode(failure.status.rawValue)
+            for line in failure.message.split(separator: "\n") { print("FAIL  config: \(line)") }
+            throw ExitCode(ExitStatus.failed.rawValue)
         }
         let items = HealthCheck.run(session: session)
         for item in items { print("\(item.ok ? "ok  " : "FAIL")  \(item.name): \(item.detail)") }

@@ -14,30 +14,50 @@ public struct ConfigValues: Sendable {
 
     let layers: [Layer]
     public let filePath: String?
+    /// The file's keys (dotted), for reporting keys the suite does not know.
+    public let fileKeys: [String]
+    /// With `collecting`, a bad value is recorded here and its default used, so one run reports
+    /// every bad setting at once instead of one per run; the caller ends the run if any.
+    public let problems: ConfigProblems?
 
     /// `filePath` nil: environment only. `environment` lets tests pass their own variables.
-    public static func load(filePath: String?, environment: [String: String]? = nil) async throws -> ConfigValues {
+    public static func load(filePath: String?, environment: [String: String]? = nil,
+                            collecting: Bool = false) async throws -> ConfigValues {
         let env = environment.map { EnvironmentVariablesProvider(environmentVariables: $0) } ?? EnvironmentVariablesProvider()
         var layers = [Layer(describe: { "environment variable \($0)" }, provider: env)]
+        var fileKeys: [String] = []
         if let filePath {
             guard FileManager.default.isReadableFile(atPath: filePath) else {
                 throw ConfigurationError(key: "--config", source: "argument or NIGHTSHIFT_CONFIG",
                                          expected: "a readable JSON file, but \(filePath) cannot be read")
             }
+            fileKeys = try ConfigFileSyntax.keys(ofFile: filePath)
             do {
                 let file = try await FileProvider<JSONSnapshot>(filePath: FilePath(filePath))
                 layers.append(Layer(describe: { "config file \(filePath), key \($0)" }, provider: file))
             } catch {
-                throw ConfigurationError(key: "--config", source: filePath, expected: "a JSON object (\(error))")
+                throw ConfigurationError(key: "--config", source: filePath, expected: "a JSON object of settings")
             }
         }
-        return ConfigValues(layers: layers, filePath: filePath)
+        return ConfigValues(layers: layers, filePath: filePath, fileKeys: fileKeys, problems: collecting ? ConfigProblems() : nil)
     }
 
     public static func inMemory(_ values: [String: String]) -> ConfigValues {
         ConfigValues(layers: [Layer(describe: { "environment variable \($0)" },
                                     provider: EnvironmentVariablesProvider(environmentVariables: values))],
-                     filePath: nil)
+                     filePath: nil, fileKeys: [], problems: nil)
+    }
+
+    /// Throws `error`, or with `problems`, records it and returns `fallback`.
+    func reject<T>(_ error: ConfigurationError, _ fallback: T) throws -> T {
+        guard let problems else { throw error }
+        problems.record(error)
+        return fallback
+    }
+
+    /// Keys of the file the suite does not know, each with the nearest known key when one is close.
+    public var unknownFileKeys: [(key: String, suggestion: String?)] {
+        fileKeys.filter { !ConfigKeys.isKnown($0) }.map { ($0, ConfigKeys.nearest(to: $0)) }
     }
 
     /// The first layer holding `key`, with a description of where it was found.
@@ -49,7 +69,7 @@ public struct ConfigValues: Sendable {
                 result = try layer.provider.value(forKey: absolute, type: type)
             } catch {
                 let encoded = (try? layer.provider.value(forKey: absolute, type: .string).encodedKey) ?? key
-                throw ConfigurationError(key: key, source: layer.describe(encoded), expected: expected)
+                return try reject(ConfigurationError(key: key, source: layer.describe(encoded), expected: expected), nil)
             }
             if let value = result.value { return (value.content, layer.describe(result.encodedKey)) }
         }
@@ -70,8 +90,8 @@ public struct ConfigValues: Sendable {
     public func requiredString(_ key: String, secret: Bool = false) throws -> String {
         guard let value = try optionalString(key), !value.isEmpty else {
             let env = AbsoluteConfigKey(ConfigKey(key)).components.joined(separator: "_").uppercased()
-            throw ConfigurationError(key: key, source: "not set in environment variable \(env) or the config file",
-                                     expected: "a value")
+            return try reject(ConfigurationError(key: key, source: "not set in environment variable \(env) or the config file",
+                                                 expected: "a value"), "")
         }
         return value
     }
@@ -80,7 +100,7 @@ public struct ConfigValues: Sendable {
         let expected = "an integer from \(range.lowerBound) to \(range.upperBound)"
         guard let (content, source) = try lookup(key, .int, expected: expected) else { return fallback }
         guard case .int(let value) = content, range.contains(value) else {
-            throw ConfigurationError(key: key, source: source, expected: expected + ", got \(content.shortDescription)")
+            return try reject(ConfigurationError(key: key, source: source, expected: expected + ", got \(content.shortDescription)"), fallback)
         }
         return value
     }
@@ -89,7 +109,7 @@ public struct ConfigValues: Sendable {
         let expected = "a number from \(range.lowerBound) to \(range.upperBound)"
         guard let (content, source) = try lookup(key, .double, expected: expected) else { return fallback }
         guard case .double(let value) = content, range.contains(value) else {
-            throw ConfigurationError(key: key, source: source, expected: expected + ", got \(content.shortDescription)")
+            return try reject(ConfigurationError(key: key, source: source, expected: expected + ", got \(content.shortDescription)"), fallback)
         }
         return value
     }
@@ -105,7 +125,7 @@ public struct ConfigValues: Sendable {
         let expected = "one of " + choices.joined(separator: ", ")
         guard let (content, source) = try lookup(key, .string, expected: expected) else { return fallback }
         guard case .string(let text) = content, choices.contains(text.lowercased()) else {
-            throw ConfigurationError(key: key, source: source, expected: expected + ", got \(content.shortDescription)")
+            return try reject(ConfigurationError(key: key, source: source, expected: expected + ", got \(content.shortDescription)"), fallback)
         }
         return text.lowercased()
     }
@@ -116,14 +136,15 @@ public struct ConfigValues: Sendable {
         guard let (content, source) = try lookup(key, .string, expected: expected) else { return fallback }
         guard case .string(let text) = content, let value = validate(text) else {
             let shown = secret ? "" : ", got \(content.shortDescription)"
-            throw ConfigurationError(key: key, source: source, expected: expected + shown)
+            return try reject(ConfigurationError(key: key, source: source, expected: expected + shown), fallback)
         }
         return value
     }
 
     /// Where `key` is set, for messages about a value that was read fine but failed later.
     public func source(of key: String) -> String {
-        ((try? lookup(key, .string, expected: ""))??.1) ?? "default"
+        let quiet = ConfigValues(layers: layers, filePath: filePath, fileKeys: fileKeys, problems: nil)
+        return ((try? quiet.lookup(key, .string, expected: ""))??.1) ?? "default"
     }
 }
 
@@ -136,5 +157,21 @@ extension ConfigContent {
         case .bool(let b): return String(b)
         default: return "a list"
         }
+    }
+}
+
+/// Bad settings found while reading a configuration, in the order they were read.
+public final class ConfigProblems: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [ConfigurationError] = []
+
+    func record(_ error: ConfigurationError) {
+        lock.lock(); defer { lock.unlock() }
+        if !errors.contains(where: { $0.key == error.key }) { errors.append(error) }
+    }
+
+    public var all: [ConfigurationError] {
+        lock.lock(); defer { lock.unlock() }
+        return errors
     }
 }

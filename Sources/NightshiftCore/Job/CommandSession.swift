@@ -15,10 +15,17 @@ public struct CommandSession {
 
     public static func open(configPath: String?, environment: [String: String]? = nil, name: String = "nightshift") async throws -> CommandSession {
         do {
-            let config = try await ConfigValues.load(filePath: configPath, environment: environment)
+            let config = try await ConfigValues.load(filePath: configPath, environment: environment, collecting: true)
             let settings = try CoreSettings.load(from: config)
+            let problems = config.problems?.all ?? []
+            guard problems.isEmpty else {
+                throw Failure(status: .configuration,
+                              message: Secrets.shared.scrub(problems.map { "\(name): \($0)" }.joined(separator: "\n")))
+            }
             Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
             return CommandSession(config: config, settings: settings, name: name)
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure(status: .configuration, message: Secrets.shared.scrub("\(name): \(error)"))
         }

@@ -17,11 +17,22 @@ public struct JobRunner {
         var job = job
         let console = Console(mode: options.consoleMode)
         let settings: CoreSettings
+        let config: ConfigValues
         do {
-            let config = try await ConfigValues.load(filePath: options.configPath, environment: environment)
+            config = try await ConfigValues.load(filePath: options.configPath, environment: environment, collecting: true)
             settings = try CoreSettings.load(from: config)
             Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
-            try job.configure(config, core: settings)
+            var thrown: Error?
+            do { try job.configure(config, core: settings) } catch let error as UsageError { throw error } catch { thrown = error }
+            // Every bad setting at once, one line each, rather than one per run.
+            let problems = config.problems?.all ?? []
+            if !problems.isEmpty || thrown != nil {
+                for problem in problems { Console.writeStderr(Secrets.shared.scrub("\(job.name): \(problem)")) }
+                if let thrown, !problems.contains(where: { "\($0)" == "\(thrown)" }) {
+                    Console.writeStderr(Secrets.shared.scrub("\(job.name): \(thrown)"))
+                }
+                return .configuration
+            }
         } catch let error as UsageError {
             Console.writeStderr("\(job.name): \(error)")
             return .usage
@@ -30,6 +41,10 @@ public struct JobRunner {
             return .configuration
         }
         let logger = Logger(job: job.name, settings: settings, console: console)
+        for (key, suggestion) in config.unknownFileKeys {
+            logger.warning("unknown configuration key ignored", ["key": .string(key), "file": .string(config.filePath ?? ""),
+                                                                 "did_you_mean": suggestion.map { .string($0) } ?? .string("")])
+        }
         logger.isRehearsal = job.isDryRun
         do {
             try logger.checkWritable()
