@@ -11,8 +11,9 @@ public enum BackupCommands {
 
     public static func list(_ options: RunOptions, json: Bool) async -> ExitStatus {
         await CommandSession.exitStatus(name: "backup list") {
-            let (_, settings) = try await open(options)
-            print(BackupListing.render(try BackupCatalog.scan(settings.directory), now: Date(), json: json), terminator: "")
+            let (session, settings) = try await open(options)
+            print(BackupListing.render(try BackupCatalog.scan(settings.directory), now: Date(), json: json,
+                                       zone: session.settings.timeZone), terminator: "")
         }
     }
 

@@ -113,7 +113,8 @@ public struct BackupJob: Job {
         // As if today's backup had verified: it is then the newest verified one.
         for entry in settings.retention.deletions(existing, now: clock.now, newVerified: 1) {
             let days = Int(clock.now.timeIntervalSince(entry.name.time) / 86_400)
-            print("would delete \(entry.path) (made \(LocalTime.utcTimestamp(entry.name.time)), \(days) days old)")
+            print("would delete \(entry.path) (made \(LocalTime.isoTimestamp(entry.name.time, in: context.settings.timeZone)), " +
+                  "\(counted(days, "day")) old)")
         }
         return JobSummary(message: "dry run")
     }

@@ -3,8 +3,8 @@ import NightshiftCore
 
 /// `backup list`: what is in the backup directory, newest first.
 public enum BackupListing {
-    public static func render(_ catalog: BackupCatalog, now: Date, json: Bool) -> String {
-        json ? renderJSON(catalog, now: now) : renderTable(catalog, now: now)
+    public static func render(_ catalog: BackupCatalog, now: Date, json: Bool, zone: TimeZone) -> String {
+        json ? renderJSON(catalog, now: now) : renderTable(catalog, now: now, zone: zone)
     }
 
     static func verification(_ entry: BackupEntry) -> String {
@@ -13,24 +13,18 @@ public enum BackupListing {
         return manifest.verification.passed ? manifest.verification.level.rawValue : "FAILED"
     }
 
-    static func renderTable(_ catalog: BackupCatalog, now: Date) -> String {
-        var rows = [["TIME (UTC)", "SIZE", "AGE", "VERIFIED", "ENCRYPTED", "FILE"]]
-        for entry in catalog.entries {
-            rows.append([
-                BackupName.stamp(entry.name.time),
-                entry.manifest.map { humanSize($0.sizeBytes) } ?? "?",
-                age(now.timeIntervalSince(entry.name.time)),
-                verification(entry),
-                entry.name.encrypted ? "yes" : "no",
-                entry.name.fileName,
-            ])
+    static func renderTable(_ catalog: BackupCatalog, now: Date, zone: TimeZone) -> String {
+        let rows = catalog.entries.map { entry in
+            [LocalTime.isoTimestamp(entry.name.time, in: zone),
+             entry.manifest.map { humanSize($0.sizeBytes) } ?? "?",
+             age(now.timeIntervalSince(entry.name.time)),
+             verification(entry),
+             entry.name.encrypted ? "yes" : "no",
+             entry.name.fileName]
         }
         if catalog.entries.isEmpty { return "no backups in \(catalog.directory)\n" }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max()! }
-        var text = rows.map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n") + "\n"
+        var text = TextTable(headers: ["TIME", "SIZE", "AGE", "VERIFIED", "ENCRYPTED", "FILE"], rightAligned: [1, 2])
+            .render(rows, indent: "") + "\n"
         if !catalog.partials.isEmpty {
             text += "\(catalog.partials.count) unfinished (.partial) left by an interrupted run; the next backup removes them\n"
         }

@@ -116,6 +116,26 @@ public enum LocalTime {
         return CivilCalendar.civilFromDays(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
     }
 
+    /// ISO 8601 local time with the zone's offset, to the second: `2026-11-23T21:00:00+09:00`
+    /// — how times are shown to people and in log fields.
+    /// With `milliseconds`, `2026-11-23T21:00:00.123+09:00` (log lines).
+    public static func isoTimestamp(_ date: Date, in zone: TimeZone, milliseconds: Bool = false) -> String {
+        let offset = Int64(zone.secondsFromGMT(for: date))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + offset * 1000
+        let local = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let second = local - days * 86_400
+        let (y, m, d) = CivilCalendar.civilFromDays(days)
+        let fraction = milliseconds ? String(format: ".%03lld", millis - local * 1000) : ""
+        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", y, m, d, second / 3600, second / 60 % 60, second % 60)
+            + fraction + (offset < 0 ? "-" : "+") + String(format: "%02lld:%02lld", abs(offset) / 3600, abs(offset) / 60 % 60)
+    }
+
+    /// `2026-11-23 12:00:00.123456+00` (PostgreSQL's text) → ISO 8601 in `zone`; other text unchanged.
+    public static func isoTimestamp(postgres text: String, in zone: TimeZone) -> String {
+        PostgresTimestamp.parse(text).map { isoTimestamp($0, in: zone) } ?? text
+    }
+
     /// RFC 3339 UTC with milliseconds: `2026-11-23T12:00:00.000Z`.
     public static func utcTimestamp(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))

@@ -50,18 +50,19 @@ public enum LedgerReport {
         return "[" + objects.joined(separator: ",\n ") + "]"
     }
 
-    /// Aligned columns for a terminal; long cells are cut.
-    public static func text(_ rows: [[String: String?]], columns: [String], maxWidth: Int = 60) -> String {
-        let cells = rows.map { row in columns.map { column -> String in
-            let value = (row[column] ?? nil) ?? "-"
-            let flat = value.replacingOccurrences(of: "\n", with: " ")
-            return flat.count > maxWidth ? String(flat.prefix(maxWidth - 1)) + "…" : flat
-        } }
-        let widths = columns.indices.map { index in max(columns[index].count, cells.map { $0[index].count }.max() ?? 0) }
-        func line(_ values: [String]) -> String {
-            zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
+    /// Aligned columns for a terminal, with a header row; long cells are cut.
+    public static func text(_ rows: [[String: String?]], columns: [String], numeric: Set<String> = [], maxWidth: Int = 60) -> String {
+        let table = TextTable(headers: columns, rightAligned: Set(columns.indices.filter { numeric.contains(columns[$0]) }),
+                              maxCellWidth: maxWidth)
+        return table.render(rows.map { row in columns.map { (row[$0] ?? nil) ?? "-" } })
+    }
+
+    /// Timestamps as people read them: ISO 8601 with the offset of `zone`.
+    public static func localTimes(_ rows: [[String: String?]], columns: [String], zone: TimeZone) -> [[String: String?]] {
+        rows.map { row in
+            var row = row
+            for column in columns { if let value = row[column] ?? nil { row[column] = LocalTime.isoTimestamp(postgres: value, in: zone) } }
+            return row
         }
-        return ([line(columns)] + cells.map(line)).joined(separator: "\n")
     }
 }

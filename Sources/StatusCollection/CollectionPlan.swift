@@ -50,4 +50,25 @@ public enum CollectionPlan {
                         listingURL: try $0.string("listing_url"), previousCasts: try $0.optionalInt("previous_casts"))
         }
     }
+
+    /// Why each of `ids` (asked for by `--business-id`) is not due in `slot`, in words a person
+    /// can act on: unknown, inactive, closed, or already sampled in this slot.
+    public static func notDueReasons(_ db: Connection, slot: Date, ids: [Int], due: [DueBusiness]) throws -> [(id: Int, reason: String)] {
+        let missing = ids.filter { id in !due.contains { $0.id == id } }
+        guard !missing.isEmpty else { return [] }
+        let rows = try db.query("""
+            SELECT x.id, b.id IS NOT NULL AS known, coalesce(b.active, false) AS active,
+                   EXISTS (SELECT 1 FROM status_collection sc WHERE sc.business_id = x.id AND sc.slot = $1::timestamptz AND sc.ok) AS sampled
+              FROM unnest($2::int8[]) AS x(id) LEFT JOIN business b ON b.id = x.id ORDER BY x.id
+            """, [slot, missing]).rows
+        return try rows.map { row in
+            let id = try row.int("id")
+            if try !row.bool("known") { return (id, "business \(id) does not exist") }
+            if try !row.bool("active") { return (id, "business \(id) is not active") }
+            if try row.bool("sampled") {
+                return (id, "business \(id) already has a sample in this slot (one per business and slot; --force ignores only the opening hours)")
+            }
+            return (id, "business \(id) is closed in this slot (--force collects outside the opening hours)")
+        }
+    }
 }

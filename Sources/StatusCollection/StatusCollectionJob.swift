@@ -35,10 +35,15 @@ public struct StatusCollectionJob: Job {
     public func run(_ context: JobContext) throws -> JobSummary {
         let now = fixedNow ?? context.clock.now
         let slot = CollectionPlan.slot(for: now, intervalMinutes: settings.intervalMinutes)
+        let slotText = LocalTime.isoTimestamp(slot, in: context.settings.timeZone)
         let due = try CollectionPlan.dueBusinesses(context.db, slot: slot, bufferMinutes: settings.bufferMinutes,
                                                    force: options.force, onlyIDs: options.businessIDs)
-        context.logger.info("collecting", ["slot": .string(PostgresTimestamp.format(slot)), "businesses": .int(due.count)])
-        var summary = JobSummary(metadata: ["slot": .string(PostgresTimestamp.format(slot))])
+        context.logger.info("collecting", ["slot": .string(slotText), "businesses": .int(due.count)])
+        for (id, reason) in try CollectionPlan.notDueReasons(context.db, slot: slot, ids: options.businessIDs, due: due) {
+            context.logger.info("nothing collected: \(reason)", ["business_id": .int(id)])
+            if isDryRun { Swift.print("business \(id): nothing to collect: \(reason)") }
+        }
+        var summary = JobSummary(metadata: ["slot": .string(slotText)])
         var casts = 0, unknown = 0, withoutID = 0
         let store = context.runID.map { StatusStore(db: context.db, runID: $0) }
         let collector = PageCollector(sites: sites, settings: settings, logger: context.logger)
@@ -67,7 +72,7 @@ public struct StatusCollectionJob: Job {
                                               failures: context.failures)
                     }
                 } else {
-                    DryRunReport.print(business: business, slot: slot, casts: found)
+                    DryRunReport.print(business: business, slot: slotText, casts: found)
                 }
                 summary.itemsOK += 1
                 context.logger.debug("collected", ["business_id": .int(business.id), "casts": .int(found.count),
@@ -89,7 +94,7 @@ public struct StatusCollectionJob: Job {
         summary.metadata["casts"] = .int(casts)
         summary.metadata["unknown_statuses"] = .int(unknown)
         summary.metadata["casts_without_id"] = .int(withoutID)
-        summary.message = "slot \(PostgresTimestamp.format(slot)): \(summary.itemsOK) of \(due.count) businesses collected, "
+        summary.message = "slot \(slotText): \(summary.itemsOK) of \(due.count) businesses collected, "
             + "\(casts) casts, \(unknown) unknown statuses"
         return summary
     }
@@ -102,8 +107,8 @@ struct CollectionFailure: Error, CustomStringConvertible {
 
 /// What `--dry-run` prints instead of writing: one block per business on stdout.
 enum DryRunReport {
-    static func print(business: DueBusiness, slot: Date, casts: [ParsedCast]) {
-        var lines = ["business \(business.id) \(business.name) [\(business.site)] slot \(PostgresTimestamp.format(slot)): \(casts.count) casts"]
+    static func print(business: DueBusiness, slot: String, casts: [ParsedCast]) {
+        var lines = ["business \(business.id) \(business.name) [\(business.site)] slot \(slot): \(casts.count) casts"]
         for cast in casts {
             lines.append("  \(cast.siteCastID)\t\(cast.name)\t\(cast.status.rawValue)\t\(cast.rawStatus)")
         }

@@ -46,19 +46,18 @@ extension SummaryReport {
             ("mean coverage", Self.percent(current.meanCoverage), Self.percent(previous.meanCoverage),
              Self.points(Self.change(current.meanCoverage, previous.meanCoverage))),
         ]
-        lines.append("  " + ["", "this period", "previous", "change"].enumerated()
-            .map { $0.element.padding(toLength: $0.offset == 0 ? 16 : 13, withPad: " ", startingAt: 0) }.joined())
-        for row in rows {
-            lines.append("  " + row.0.padding(toLength: 16, withPad: " ", startingAt: 0)
-                         + row.1.padding(toLength: 13, withPad: " ", startingAt: 0)
-                         + row.2.padding(toLength: 13, withPad: " ", startingAt: 0) + row.3)
-        }
+        lines.append(TextTable(headers: ["", "this period", "previous", "change"], rightAligned: [1, 2, 3])
+            .render(rows.map { [$0.0, $0.1, $0.2, $0.3] }, indent: "  "))
         lines.append("")
-        lines.append(topCasts.isEmpty ? "  no cast was on shift in this period" : "  top casts by working rate")
-        for (index, cast) in topCasts.enumerated() {
-            lines.append(String(format: "  %2d. ", index + 1) + cast.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                         + Self.percent(cast.workingRate).padding(toLength: 8, withPad: " ", startingAt: 0)
-                         + "busy \(cast.busySamples)/\(cast.onShiftSamples) samples, \(cast.daysOnShift) days")
+        if topCasts.isEmpty {
+            lines.append("  no cast was on shift in this period")
+        } else {
+            lines.append("  top casts by working rate")
+            lines.append(TextTable(headers: ["#", "cast", "working rate", "busy / on shift", "on shift"], rightAligned: [0, 2, 3, 4])
+                .render(topCasts.enumerated().map { index, cast in
+                    ["\(index + 1)", cast.name, Self.percent(cast.workingRate), "\(cast.busySamples) / \(cast.onShiftSamples) samples",
+                     counted(cast.daysOnShift, "day")]
+                }, indent: "  "))
         }
         return lines.joined(separator: "\n")
     }

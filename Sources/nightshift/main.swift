@@ -54,18 +54,27 @@ struct Check: AsyncParsableCommand {
 struct Runs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Recent runs from the ledger.")
     @OptionGroup var run: RunOptions
-    @Option(help: "Only this job.") var job: String?
-    @Option(help: "Only this status (running, succeeded, partial, failed, skipped, abandoned).") var status: String?
-    @Option(help: "How many rows.") var limit = 20
+    @Option(help: "Only this job (\(RunLedger.jobs.joined(separator: ", "))).") var job: String?
+    @Option(help: "Only this status (\(RunLedger.Status.allCases.map(\.rawValue).joined(separator: ", "))).") var status: String?
+    @Option(parsing: .unconditional, help: "How many rows.") var limit = 20
     @Flag(help: "JSON output.") var json = false
+
+    func validate() throws {
+        try LedgerFilters.validate(job: job, limit: limit)
+        if let status, RunLedger.Status(rawValue: status) == nil {
+            throw ValidationError("--status \(status): expected one of \(RunLedger.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
         try await operate {
             let session = try await CommandSession.open(configPath: run.configPath)
-            let rows = try LedgerReport.runs(try session.connect(), job: job, status: status, limit: limit)
+            let raw = try LedgerReport.runs(try session.connect(), job: job, status: status, limit: limit)
+            let rows = LedgerReport.localTimes(raw, columns: ["started_at", "finished_at"], zone: session.settings.timeZone)
             let columns = ["id", "job", "status", "started_at", "finished_at", "duration_ms", "items_ok", "items_failed", "host", "pid", "error"]
-            print(json ? LedgerReport.json(rows, columns: columns, numeric: ["id", "duration_ms", "items_ok", "items_failed", "pid"])
-                       : LedgerReport.text(rows, columns: columns))
+            let numeric: Set<String> = ["id", "duration_ms", "items_ok", "items_failed", "pid"]
+            print(json ? LedgerReport.json(rows, columns: columns, numeric: numeric)
+                       : LedgerReport.text(rows, columns: columns, numeric: numeric))
         }
     }
 }
@@ -73,19 +82,33 @@ struct Runs: AsyncParsableCommand {
 struct Failures: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open dead-letter items: what failed and has not succeeded since.")
     @OptionGroup var run: RunOptions
-    @Option(help: "Only this job.") var job: String?
+    @Option(help: "Only this job (\(RunLedger.jobs.joined(separator: ", "))).") var job: String?
     @Flag(help: "Include resolved items.") var all = false
-    @Option(help: "How many rows.") var limit = 50
+    @Option(parsing: .unconditional, help: "How many rows.") var limit = 50
     @Flag(help: "JSON output.") var json = false
+
+    func validate() throws { try LedgerFilters.validate(job: job, limit: limit) }
 
     func run() async throws {
         try await operate {
             let session = try await CommandSession.open(configPath: run.configPath)
-            let rows = try LedgerReport.failures(try session.connect(), job: job, includeResolved: all, limit: limit)
+            let raw = try LedgerReport.failures(try session.connect(), job: job, includeResolved: all, limit: limit)
+            let rows = LedgerReport.localTimes(raw, columns: ["first_seen_at", "last_seen_at", "resolved_at"], zone: session.settings.timeZone)
             let columns = ["id", "job", "item_key", "run_id", "attempts", "occurrences", "first_seen_at", "last_seen_at", "resolved_at", "error"]
-            print(json ? LedgerReport.json(rows, columns: columns, numeric: ["id", "run_id", "attempts", "occurrences"])
-                       : LedgerReport.text(rows, columns: columns))
+            let numeric: Set<String> = ["id", "run_id", "attempts", "occurrences"]
+            print(json ? LedgerReport.json(rows, columns: columns, numeric: numeric)
+                       : LedgerReport.text(rows, columns: columns, numeric: numeric))
         }
+    }
+}
+
+/// The checks `runs` and `failures` share.
+enum LedgerFilters {
+    static func validate(job: String?, limit: Int) throws {
+        if let job, !RunLedger.jobs.contains(job) {
+            throw ValidationError("--job \(job): expected one of \(RunLedger.jobs.joined(separator: ", "))")
+        }
+        guard limit > 0 else { throw ValidationError("--limit must be a positive number of rows, got \(limit)") }
     }
 }
 

@@ -20,7 +20,7 @@ final class LogTests: XCTestCase {
         XCTAssertEqual(first["run_id"] as? Int, 9)
         XCTAssertEqual(first["message"] as? String, "hello \"world\"")
         XCTAssertEqual((first["metadata"] as? [String: Any])?["n"] as? Int, 3)
-        XCTAssertEqual(first["timestamp"] as? String, "2026-11-23T12:00:00.000Z")
+        XCTAssertEqual(first["timestamp"] as? String, "2026-11-23T21:00:00.000+09:00", "local time with the offset")
         XCTAssertTrue(first.keys.contains("duration_ms") && first.keys.contains("error"))
         let errors = try String(contentsOfFile: dir + "/batch_errors.log", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(errors.count, 1)

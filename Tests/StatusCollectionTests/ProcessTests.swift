@@ -200,4 +200,23 @@ final class ProcessTests: CollectionTestCase {
         XCTAssertFalse(result.stderr.contains("failed: failed"), result.stderr)
         XCTAssertTrue(result.stderr.contains("run 1 failed: ") && result.stderr.contains("status"), result.stderr)
     }
+
+    func testForcingABusinessAlreadySampledInTheSlotSaysWhyNothingWasCollected() throws {
+        let url = try site.put("f.html", html: Pages.dto([.init("1", "a", "待機中")]))
+        let id = try addBusiness("f", site: "dto", url: url)
+        XCTAssertEqual(try runToEnd("status-collect", ["--now", slot], environment: environment).status, 0)
+        let why = "business \(id) already has a sample in this slot"
+        let verbose = try runToEnd("status-collect", ["--now", slot, "--force", "--business-id", "\(id)", "--verbose"], environment: environment)
+        XCTAssertEqual(verbose.status, 0)
+        XCTAssertTrue(verbose.stderr.contains("nothing collected: \(why)"), verbose.stderr)
+        let dry = try runToEnd("status-collect", ["--now", slot, "--force", "--business-id", "\(id)", "--dry-run"], environment: environment)
+        XCTAssertTrue(dry.stdout.contains("business \(id): nothing to collect: \(why)"), dry.stdout)
+        let quiet = try runToEnd("status-collect", ["--now", slot, "--force", "--business-id", "\(id)"], environment: environment)
+        XCTAssertEqual(quiet.stderr, "", "quiet under cron")
+        let unknown = try runToEnd("status-collect", ["--now", slot, "--business-id", "777", "--verbose"], environment: environment)
+        XCTAssertTrue(unknown.stderr.contains("business 777 does not exist"), unknown.stderr)
+        let log = try String(contentsOfFile: logDirectory + "/batch_processing.log", encoding: .utf8)
+        XCTAssertTrue(log.contains("\"slot\":\"2026-11-23T21:00:00+09:00\""), "log fields are ISO 8601 with the offset")
+        XCTAssertFalse(log.contains("+00\""), log)
+    }
 }

@@ -110,4 +110,28 @@ final class SummaryTests: RateCalcTestCase {
         XCTAssertEqual(fixed, .succeeded)
         XCTAssertEqual(try open(), [], "the day, and the business's key from before 0005, are resolved")
     }
+
+    func testTheTextSummaryHasHeadersAlignsJapaneseNamesAndCountsDays() async throws {
+        let b = try addBusiness("text", open: "20:00", close: "21:00")
+        let a = try addCast(b, "a"), c = try addCast(b, "c")
+        try db.connection.execute(script: "UPDATE \"cast\" SET name = CASE site_cast_id WHEN 'a' THEN 'あいり' ELSE 'Bea' END")
+        try sample(b, "2026-10-01 20:00+09", [a: "busy", c: "available"])
+        try sample(b, "2026-10-02 20:00+09", [c: "busy"])
+        let status = try await calc(now: "2026-10-03T12:00+09:00")
+        XCTAssertEqual(status, .succeeded)
+        let result = try runToEnd("rate-calc", ["summary", "--business-id", "\(b)", "--days", "2", "--now", "2026-10-03T12:00+09:00"],
+                                  environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("  #  cast    working rate  busy / on shift  on shift"), result.stdout)
+        XCTAssertTrue(lines.contains("  1  あいり        100.0%    1 / 1 samples     1 day"), result.stdout)
+        XCTAssertTrue(lines.contains("  2  Bea            50.0%    1 / 2 samples    2 days"), result.stdout)
+    }
+
+    func testASummaryOfABusinessThatDoesNotExistIsAUsageError() throws {
+        let b = try addBusiness("only", open: "20:00", close: "21:00")
+        let result = try runToEnd("rate-calc", ["summary", "--business-id", "99"], environment: environment)
+        XCTAssertEqual(result.status, 64)
+        XCTAssertEqual(result.stderr, "rate-calc summary: usage error: --business-id 99: no such business (known: \(b))\n")
+    }
 }

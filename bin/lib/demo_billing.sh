@@ -1,12 +1,7 @@
 # Sourced by bin/demo (BIN, VAR, psql_demo and the env set): October 2026 of activity for three
 # companies → usage-aggregate → invoice --send to the local SMTP sink → what was billed and mailed.
-smtp_start
 rm -f "$MAILDIR"/*
-export OUTPUT_DIR="$VAR/demo-output"
 rm -rf "$OUTPUT_DIR"
-export INVOICE_ISSUER_NAME="株式会社ナイトシフト" INVOICE_ISSUER_ADDRESS="東京都渋谷区神南1-2-3 ナイトシフトビル5F"
-export INVOICE_ISSUER_REGISTRATION_NUMBER=T9234567890123
-export SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SMTP_STARTTLS=off SMTP_FROM=billing@nightshift.example SMTP_FROM_NAME="ナイトシフト 請求担当"
 
 log "billing: October 2026 of activity for three companies"
 psql_demo <<'SQL'

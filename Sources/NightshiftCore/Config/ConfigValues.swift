@@ -48,6 +48,10 @@ public struct ConfigValues: Sendable {
                      filePath: nil, fileKeys: [], problems: nil)
     }
 
+    /// The same settings, read with a bad value thrown at once (for reads after the collected
+    /// problems were checked).
+    public var throwing: ConfigValues { ConfigValues(layers: layers, filePath: filePath, fileKeys: fileKeys, problems: nil) }
+
     /// Throws `error`, or with `problems`, records it and returns `fallback`.
     func reject<T>(_ error: ConfigurationError, _ fallback: T) throws -> T {
         guard let problems else { throw error }
@@ -143,8 +147,7 @@ public struct ConfigValues: Sendable {
 
     /// Where `key` is set, for messages about a value that was read fine but failed later.
     public func source(of key: String) -> String {
-        let quiet = ConfigValues(layers: layers, filePath: filePath, fileKeys: fileKeys, problems: nil)
-        return ((try? quiet.lookup(key, .string, expected: ""))??.1) ?? "default"
+        return ((try? throwing.lookup(key, .string, expected: ""))??.1) ?? "default"
     }
 }
 

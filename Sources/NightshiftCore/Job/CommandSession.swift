@@ -23,7 +23,8 @@ public struct CommandSession {
                               message: Secrets.shared.scrub(problems.map { "\(name): \($0)" }.joined(separator: "\n")))
             }
             Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
-            return CommandSession(config: config, settings: settings, name: name)
+            // Settings read later by the command itself fail at once.
+            return CommandSession(config: config.throwing, settings: settings, name: name)
         } catch let failure as Failure {
             throw failure
         } catch {

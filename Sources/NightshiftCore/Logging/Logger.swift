@@ -82,7 +82,7 @@ public final class Logger: @unchecked Sendable {
 
     public func render(_ level: LogLevel, _ message: String, _ metadata: LogMetadata, durationMS: Int?, error: Error?) -> String {
         let meta = metadata.keys.sorted().map { "\(jsonQuoted($0)):\(metadata[$0]!.json)" }.joined(separator: ",")
-        var line = "{\"timestamp\":\(jsonQuoted(Self.timestamp(clock.now)))"
+        var line = "{\"timestamp\":\(jsonQuoted(LocalTime.isoTimestamp(clock.now, in: timeZone, milliseconds: true)))"
         line += ",\"level\":\(jsonQuoted(level.rawValue)),\"job\":\(jsonQuoted(job))"
         line += ",\"run_id\":\(runID.map(String.init) ?? "null")"
         line += ",\"message\":\(jsonQuoted(message)),\"metadata\":{\(meta)}"
@@ -100,5 +100,4 @@ public final class Logger: @unchecked Sendable {
         return text
     }
 
-    static func timestamp(_ date: Date) -> String { LocalTime.utcTimestamp(date) }
 }
