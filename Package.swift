@@ -12,13 +12,16 @@ let package = Package(
         .executable(name: "usage-aggregate", targets: ["usage-aggregate"]),
         .executable(name: "invoice", targets: ["invoice"]),
     ],
+    // Exact versions: an application builds what it was tested with (Package.resolved cannot be
+    // committed here). swift-system is imported directly (FilePath for swift-configuration).
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
         // SHA-256 of backups (BoringSSL's assembly, no system OpenSSL needed).
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         // Operator-editable texts of documents and mails (logic-less, no dependencies of its own).
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // C shims: one system library each, found through pkg-config.
@@ -45,6 +48,7 @@ let package = Package(
                 "Postgres", "CSpawn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Migrations")]

@@ -96,7 +96,10 @@ python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["current"]["days_c
     || fail "summary --json: $OUT"
 expect 0 "rate-calc summary --csv" -- "$BIN/rate-calc" summary --business-id 1 --csv --now 2026-11-24T08:00
 grep -q "^metric,current,previous,change" <<<"$OUT" || fail "summary --csv: $OUT"
-expect 0 "rate-calc summary of a business without data" -- "$BIN/rate-calc" summary --business-id 99
+expect 64 "rate-calc summary of a business that does not exist" -- "$BIN/rate-calc" summary --business-id 99
+grep -q "no such business (known: " <<<"$ERR" || fail "the error lists the businesses: $ERR"
+expect 64 "nightshift runs with an unknown status" -- "$BIN/nightshift" runs --status bogus
+expect 64 "nightshift failures with a negative limit" -- "$BIN/nightshift" failures --limit -3
 expect 0 "nightshift runs --status partial" -- "$BIN/nightshift" runs --status partial
 grep -q "partial" <<<"$OUT" || fail "runs filters by status"
 expect 0 "nightshift failures" -- "$BIN/nightshift" failures --json

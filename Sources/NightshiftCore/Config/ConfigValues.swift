@@ -163,6 +163,16 @@ extension ConfigContent {
     }
 }
 
+extension ConfigValues {
+    /// Throws when settings were found bad while reading them (their lines are in `problems`).
+    public static func raise(_ problems: [ConfigurationError]) throws {
+        if !problems.isEmpty { throw ConfigProblemsFound() }
+    }
+}
+
+/// Some settings were bad; each is in `ConfigValues.problems`.
+public struct ConfigProblemsFound: Error {}
+
 /// Bad settings found while reading a configuration, in the order they were read.
 public final class ConfigProblems: @unchecked Sendable {
     private let lock = NSLock()

@@ -17,7 +17,7 @@ public struct CoreSettings: Sendable {
 
     public static func load(from config: ConfigValues) throws -> CoreSettings {
         let databaseURL = try config.requiredString("database.url", secret: true)
-        if let problem = DatabaseURL.problem(with: databaseURL) {
+        if !databaseURL.isEmpty, let problem = DatabaseURL.problem(with: databaseURL) {
             throw ConfigurationError(key: "database.url", source: config.source(of: "database.url"), expected: problem)
         }
         let environment = Environment(rawValue: try config.choice("batch.environment", default: "production",

@@ -20,24 +20,23 @@ public struct JobRunner {
         let config: ConfigValues
         do {
             config = try await ConfigValues.load(filePath: options.configPath, environment: environment, collecting: true)
+        } catch {
+            Console.writeStderr(Secrets.shared.scrub("\(job.name): \(error)"))
+            return .configuration
+        }
+        do {
             settings = try CoreSettings.load(from: config)
             Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
-            var thrown: Error?
-            do { try job.configure(config, core: settings) } catch let error as UsageError { throw error } catch { thrown = error }
-            // Every bad setting at once, one line each, rather than one per run.
-            let problems = config.problems?.all ?? []
-            if !problems.isEmpty || thrown != nil {
-                for problem in problems { Console.writeStderr(Secrets.shared.scrub("\(job.name): \(problem)")) }
-                if let thrown, !problems.contains(where: { "\($0)" == "\(thrown)" }) {
-                    Console.writeStderr(Secrets.shared.scrub("\(job.name): \(thrown)"))
-                }
-                return .configuration
-            }
+            try job.configure(config, core: settings)
+            try ConfigValues.raise(config.problems?.all ?? [])
         } catch let error as UsageError {
             Console.writeStderr("\(job.name): \(error)")
             return .usage
         } catch {
-            Console.writeStderr(Secrets.shared.scrub("\(job.name): \(error)"))
+            // Every bad setting at once, one line each, rather than one per run.
+            var lines = (config.problems?.all ?? []).map { "\($0)" }
+            if !(error is ConfigProblemsFound), !lines.contains("\(error)") { lines.append("\(error)") }
+            for line in lines { Console.writeStderr(Secrets.shared.scrub("\(job.name): \(line)")) }
             return .configuration
         }
         let logger = Logger(job: job.name, settings: settings, console: console)
