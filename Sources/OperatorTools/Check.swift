@@ -20,9 +20,13 @@ public struct HealthCheck {
         let logger = Logger(job: "nightshift", settings: session.settings, console: Console(mode: .quiet))
         do {
             try logger.checkWritable()
-            try LogFile(path: session.settings.logDirectory + "/batch_processing.log",
-                        maxBytes: session.settings.logMaxBytes, keep: session.settings.logKeep).append(
-                logger.render(.debug, "check: log directory writable", [:], durationMS: nil, error: nil))
+            // The log file itself must take lines; opened for append, nothing written (a line
+            // here would be a debug line in a log kept at info).
+            let path = session.settings.logDirectory + "/batch_processing.log"
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+            guard fd >= 0 else { throw LogFileError(path: path, errno: errno) }
+            close(fd)
+            logger.debug("check: log directory writable")
             items.append(Item(name: "log directory", ok: true, detail: session.settings.logDirectory))
         } catch {
             items.append(Item(name: "log directory", ok: false, detail: "\(error)"))

@@ -93,4 +93,14 @@ final class ConfigReportingTests: XCTestCase {
         let example = try await ConfigValues.load(filePath: TestEnvironment.packageRoot + "/config.example.json", environment: [:])
         XCTAssertEqual(example.unknownFileKeys.map(\.key), [])
     }
+
+    func testCheckWritesNoDebugLineIntoALogKeptAtInfo() throws {
+        let check = try runToEnd("nightshift", ["check"], environment: ["DATABASE_URL": db.url, "LOG_DIR": dir + "/logs"])
+        XCTAssertTrue(check.stdout.contains("ok    log directory"), check.stdout)
+        let log = (try? String(contentsOfFile: dir + "/logs/batch_processing.log", encoding: .utf8)) ?? ""
+        XCTAssertFalse(log.contains("\"level\":\"debug\""), log)
+        let debug = try runToEnd("nightshift", ["check"], environment: ["DATABASE_URL": db.url, "LOG_DIR": dir + "/logs", "LOG_LEVEL": "debug"])
+        XCTAssertEqual(debug.status, check.status)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/logs/batch_processing.log", encoding: .utf8).contains("check: log directory writable"))
+    }
 }

@@ -61,5 +61,9 @@ public final class LogFile: @unchecked Sendable {
 public struct LogFileError: Error, CustomStringConvertible {
     public let path: String
     public let errno: Int32
+    public init(path: String, errno: Int32) {
+        self.path = path
+        self.errno = errno
+    }
     public var description: String { "cannot write \(path): \(String(cString: strerror(errno)))" }
 }
