@@ -142,4 +142,34 @@ final class BackupFailureTests: BackupTestCase {
             .map { try $0.string("status") }
         XCTAssertEqual(statuses, ["succeeded", "abandoned", "succeeded"])
     }
+
+    func testSigkillDuringAParallelDumpEndsEveryPgDumpWorkerAtOnce() throws {
+        // Two large tables, so both of pg_dump's workers are busy for seconds when the job dies.
+        try db.connection.execute(script: """
+            CREATE TABLE big_a AS SELECT g AS id, repeat(md5(g::text), 10) AS payload FROM generate_series(1, 400000) g;
+            CREATE TABLE big_b AS SELECT * FROM big_a;
+            """)
+        let (process, finish) = try runExecutable("backup", ["--jobs", "2", "--now", nextNow()], environment: environment)
+        // Wait until both workers are writing table data into the .partial directory.
+        func dataFilesWritten() -> Int {
+            catalog.partials.flatMap { partial in
+                ((try? FileManager.default.contentsOfDirectory(atPath: partial)) ?? []).filter { $0.hasSuffix(".dat.gz") }
+                    .filter { (((try? FileManager.default.attributesOfItem(atPath: partial + "/" + $0))?[.size] as? NSNumber)?.intValue ?? 0) > 1_000_000 }
+            }.count
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while dataFilesWritten() < 2 && Date() < deadline { usleep(20_000) }
+        XCTAssertEqual(dataFilesWritten(), 2, "both workers are dumping")
+        XCTAssertGreaterThanOrEqual(dumpProcesses().count, 3, "pg_dump and its two workers are running")
+        kill(process.processIdentifier, SIGKILL)
+        let killed = Date()
+        _ = finish()  // returns when the last holder of its stderr pipe — a pg_dump worker, before — is gone
+        while !dumpProcesses().isEmpty && Date().timeIntervalSince(killed) < 10 { usleep(20_000) }
+        XCTAssertEqual(dumpProcesses(), [], "pg_dump's workers outlived the killed backup")
+        XCTAssertLessThan(Date().timeIntervalSince(killed), 1.0, "they end with the job, not when their table is done")
+        XCTAssertEqual(catalog.entries.count, 0, "nothing under a final name")
+        let next = try backup(["--jobs", "2"])
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual(catalog.partials, [], "the next run removed the leftover")
+    }
 }
