@@ -35,7 +35,15 @@ struct InvoiceMailer {
                 if let serverFailure {
                     result = (0, "not sent: \(serverFailure)")
                 } else {
-                    result = send(invoice, delivery: delivery, client: client, serverFailure: &serverFailure)
+                    result = try send(invoice, delivery: delivery, client: client, serverFailure: &serverFailure) { attempts in
+                        // First thing after the server's "250": the row says sent, so a kill from here on
+                        // cannot send it again. (A kill between the server storing the message and its
+                        // reply reaching us still can: SMTP has no way to close that window.)
+                        try context.db.query("""
+                            UPDATE mail_delivery SET status = 'sent', sent_at = now(), attempts = attempts + $2, last_error = NULL
+                             WHERE invoice_id = $1 AND status = 'pending'
+                            """, [invoice.id, attempts])
+                    }
                 }
                 if let error = result.error {
                     outcome.failed += 1
@@ -48,10 +56,6 @@ struct InvoiceMailer {
                 } else {
                     outcome.sent += 1
                     summary.itemsOK += 1
-                    try context.db.query("""
-                        UPDATE mail_delivery SET status = 'sent', sent_at = now(), attempts = attempts + $2, last_error = NULL
-                         WHERE invoice_id = $1 AND status = 'pending'
-                        """, [invoice.id, result.attempts])
                     try context.failures?.resolve(itemKey: InvoiceMailer.itemKey(invoice.number))
                 }
             }
@@ -77,9 +81,9 @@ struct InvoiceMailer {
         return deliveries
     }
 
-    /// One invoice: nil error when the server accepted it.
+    /// One invoice: nil error when the server accepted it, after `accepted` recorded that.
     private func send(_ invoice: InvoiceMail.Invoice, delivery: Delivery, client: SMTPClient,
-                      serverFailure: inout String?) -> (attempts: Int, error: String?) {
+                      serverFailure: inout String?, accepted: (Int) throws -> Void) throws -> (attempts: Int, error: String?) {
         guard let recipient = MailAddress(delivery.recipient) else {
             return (0, "the billing address \"\(delivery.recipient)\" is not a valid email address")
         }
@@ -102,6 +106,7 @@ struct InvoiceMailer {
                 logger.warning("mail not accepted, trying again", ["invoice": .string(invoice.number), "attempt": .int(attempt),
                                                                    "delay_ms": .int(Int(delay * 1000))], error: error)
             }) { try client.send(bytes, from: settings.from, to: [recipient]) }
+            try accepted(attempts)
             logger.info("invoice mailed", ["invoice": .string(invoice.number), "message_id": .string(delivery.messageID),
                                            "attempts": .int(attempts)])
             return (attempts, nil)
@@ -111,6 +116,8 @@ struct InvoiceMailer {
                 serverFailure = "\(settings.server.url): \(smtp)"
             }
             return (exhausted.attempts, "\(exhausted)")
+        } catch let error as PostgresError {
+            throw error  // recording the acceptance failed: the run stops, the row stays pending
         } catch {
             return (1, "\(error)")
         }
