@@ -33,11 +33,13 @@ public struct PageCollector {
         let gate = HostGate(maxConnectionsPerHost: settings.fetch.maxConnectionsPerHost,
                             minDelaySeconds: settings.fetch.minDelayPerHostSeconds)
         let queue = HandOff<CollectedListing>(capacity: settings.concurrency * 2)
+        let budget = BodyBudget()
+        ProcessMemory.limitMallocArenas()
         let next = IndexDispenser(count: businesses.count)
         let workers = min(settings.concurrency, businesses.count)
         for _ in 0..<workers {
             let thread = Thread { [self] in
-                let fetcher = PageFetcher(policy: settings.fetch, gate: gate)
+                let fetcher = PageFetcher(policy: settings.fetch, gate: gate, budget: budget)
                 while let index = next.next(), !queue.isCancelled {
                     queue.put(collectOne(businesses[index], fetcher: fetcher))
                 }

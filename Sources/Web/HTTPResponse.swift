@@ -5,8 +5,17 @@ public struct HTTPResponse: Sendable {
     public let contentType: String?
     public let body: [UInt8]
     public let durationSeconds: Double
+    /// A large body's permit (see `BodyBudget`): given back when the response is dropped.
+    let permit: LargeBodyPermit?
 
     public init(url: String, effectiveURL: String, status: Int, contentType: String?, body: [UInt8], durationSeconds: Double) {
+        self.init(url: url, effectiveURL: effectiveURL, status: status, contentType: contentType, body: body,
+                  durationSeconds: durationSeconds, permit: nil)
+    }
+
+    init(url: String, effectiveURL: String, status: Int, contentType: String?, body: [UInt8], durationSeconds: Double,
+         permit: LargeBodyPermit?) {
+        self.permit = permit
         self.url = url
         self.effectiveURL = effectiveURL
         self.status = status

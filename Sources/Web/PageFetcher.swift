@@ -7,12 +7,15 @@ public final class PageFetcher {
     private let handle: UnsafeMutableRawPointer
     private let policy: FetchPolicy
     private let gate: HostGate
+    private let budget: BodyBudget?
 
-    public init(policy: FetchPolicy, gate: HostGate) {
+    /// Share one `BodyBudget` between concurrent fetchers to bound the memory their bodies hold.
+    public init(policy: FetchPolicy, gate: HostGate, budget: BodyBudget? = nil) {
         ns_curl_global_init()
         self.handle = curl_easy_init()
         self.policy = policy
         self.gate = gate
+        self.budget = budget
     }
 
     deinit { curl_easy_cleanup(handle) }
@@ -33,7 +36,7 @@ public final class PageFetcher {
 
     private func perform(_ url: String, protocols: String) throws -> HTTPResponse {
         curl_easy_reset(handle)
-        let sink = BodySink(limit: policy.maxBytes)
+        let sink = BodySink(limit: policy.maxBytes, budget: budget)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let start = DispatchTime.now()
@@ -81,7 +84,7 @@ public final class PageFetcher {
         ns_curl_getinfo_string(handle, CURLINFO_CONTENT_TYPE, &contentType)
         return HTTPResponse(url: url, effectiveURL: effectiveURL ?? url, status: status,
                             contentType: contentType.map { String(cString: $0) },
-                            body: sink.bytes, durationSeconds: seconds)
+                            body: sink.bytes, durationSeconds: seconds, permit: sink.permit)
     }
 
     private var effectiveURL: String? {
@@ -98,9 +101,14 @@ private let transientCodes: Set<CURLcode> = [
 
 private final class BodySink {
     let limit: Int
+    let budget: BodyBudget?
     var bytes: [UInt8] = []
     var exceeded = false
-    init(limit: Int) { self.limit = limit }
+    var permit: LargeBodyPermit?
+    init(limit: Int, budget: BodyBudget?) {
+        self.limit = limit
+        self.budget = budget
+    }
 }
 
 private let bodySinkWrite: ns_curl_write_fn = { data, size, count, userdata in
@@ -109,6 +117,9 @@ private let bodySinkWrite: ns_curl_write_fn = { data, size, count, userdata in
     if sink.bytes.count + length > sink.limit {
         sink.exceeded = true
         return 0  // aborts the transfer; a compressed body cannot grow past the cap either
+    }
+    if let budget = sink.budget, sink.permit == nil, sink.bytes.count + length > budget.smallBodyBytes {
+        sink.permit = budget.takeLargePermit()  // waits while another large page is in memory
     }
     if let data { data.withMemoryRebound(to: UInt8.self, capacity: length) {
         sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))

@@ -103,4 +103,33 @@ final class FetchTests: XCTestCase {
         let sorted = starts.sorted()
         for (a, b) in zip(sorted, sorted.dropFirst()) { XCTAssertGreaterThanOrEqual(b - a, 0.09) }
     }
+
+    /// Eight 4.9 MB pages fetched at once peaked at 225 MiB: a large body now waits for the one
+    /// permit, held until the response before it is dropped (parsed), while small pages pass.
+    func testOnlyOneLargeBodyIsHeldAtATime() throws {
+        let site = try FixtureSite()
+        let large = try site.put("large.html", html: String(repeating: "<p>x</p>", count: 300_000))  // 2.4 MB
+        let small = try site.put("small.html", html: "<p>small</p>")
+        var p = policy
+        p.totalTimeoutSeconds = 20
+        let budget = BodyBudget(smallBodyBytes: 1 << 20)
+        let gate = HostGate(maxConnectionsPerHost: 4, minDelaySeconds: 0)
+        var first: HTTPResponse? = try PageFetcher(policy: p, gate: gate, budget: budget).fetch(large)
+        XCTAssertEqual(first?.body.count, 2_400_000)
+
+        let secondDone = DispatchSemaphore(value: 0)
+        let fetcher = PageFetcher(policy: p, gate: gate, budget: budget)
+        nonisolated(unsafe) var second: HTTPResponse?
+        Thread.detachNewThread {
+            second = try? fetcher.fetch(large)
+            secondDone.signal()
+        }
+        try withExtendedLifetime(first) {
+            XCTAssertEqual(try PageFetcher(policy: p, gate: gate, budget: budget).fetch(small).body.count, 12, "small pages pass")
+            XCTAssertEqual(secondDone.wait(timeout: .now() + 1), .timedOut, "the second large body waits while the first is held")
+        }
+        first = nil
+        XCTAssertEqual(secondDone.wait(timeout: .now() + 10), .success, "and goes on once it is dropped")
+        XCTAssertEqual(second?.body.count, 2_400_000)
+    }
 }
