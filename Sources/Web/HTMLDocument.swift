@@ -49,7 +49,12 @@ public final class HTMLDocument {
     public func string(_ xpath: String) throws -> String { try root.string(xpath) }
 
     fileprivate func evaluate<T>(_ xpath: String, at node: xmlNodePtr, _ read: (xmlXPathObjectPtr) -> T) throws -> T {
-        if context == nil { context = xmlXPathNewContext(doc) }
+        if context == nil {
+            context = xmlXPathNewContext(doc)
+            // Reuse XPath objects (node sets, strings) between evaluations instead of a
+            // malloc and free for each: a page evaluates a few expressions per cast.
+            if let context { xmlXPathContextSetCache(context, 1, -1, 0) }
+        }
         guard let context else { throw HTMLError(message: "out of memory") }
         let expression: xmlXPathCompExprPtr
         if let known = compiled[xpath] {
@@ -159,4 +164,5 @@ enum LibXML {
         ns_xml_silence_errors()
     }
 }
+
 

@@ -50,6 +50,23 @@ public struct Migrator {
         return done
     }
 
+    /// Names of the bundled migrations not yet applied, from the file names alone (no SQL is
+    /// read) and one query: what every job checks before it starts.
+    public static func pendingNames(_ db: Connection) throws -> [String] {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil),
+              let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        let bundled = files.filter { $0.hasSuffix(".sql") }.compactMap { file in
+            Int(file.prefix(while: \.isNumber)).map { (version: $0, name: String(file.dropLast(4))) }
+        }.sorted { $0.version < $1.version }
+        let applied: Set<Int>
+        do {
+            applied = Set(try db.query("SELECT version FROM schema_migrations").rows.map { try $0.int("version") })
+        } catch let error as PostgresError where error.sqlState == "42P01" {
+            applied = []  // never migrated
+        }
+        return bundled.filter { !applied.contains($0.version) }.map(\.name)
+    }
+
     /// Names of migrations not yet applied (all of them when the table is missing).
     public func pending(_ db: Connection) throws -> [String] {
         let exists = try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first!.bool("present")

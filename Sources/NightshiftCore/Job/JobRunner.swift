@@ -76,7 +76,7 @@ public struct JobRunner {
         }
         defer { db.close() }
         do {
-            let pending = try Migrator().pending(db)
+            let pending = try Migrator.pendingNames(db)
             guard pending.isEmpty else {
                 console.failureSummary("\(job.name): configuration error: the database schema is not up to date " +
                                        "(\(pending.count) migration(s) pending, first \(pending[0])): run `nightshift migrate`")
