@@ -193,6 +193,15 @@ PY
 [ "$(psql_smoke "SELECT status FROM mail_delivery")" = "sent" ] || fail "the delivery is recorded as sent"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
+grep -q '"level":"debug"' "$LOG_DIR/batch_processing.log" && fail "no debug line in a log kept at info"
+
+# The scripts a person runs first: usage instead of a run, unknown arguments refused.
+expect 0 "bin/demo --help" -- "$ROOT/bin/demo" --help
+grep -q 'eval "$(bin/demo env)"' <<<"$OUT" || fail "demo usage names bin/demo env: $OUT"
+expect 64 "bin/demo with an unknown argument" -- "$ROOT/bin/demo" --frobnicate
+# Dependencies pinned exactly (an application builds what it was tested with).
+grep -qE '\.package\(url: [^)]*(from|branch|revision):' "$ROOT/Package.swift" && fail "every dependency pinned with exact:"
+
 ls "$LOG_DIR"/jobs_*.log >/dev/null 2>&1 || fail "jobs_YYYYMMDD.log written"
 
 if [ "$failures" -gt 0 ]; then echo "smoke: $failures failed"; exit 1; fi
