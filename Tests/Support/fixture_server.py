@@ -10,7 +10,8 @@ replace the default headers (e.g. a Content-Type with a charset). Special paths 
   /_binary                      bytes with NULs, labelled text/html
   /_huge?mb=N                   an HTML page of N MiB
   /_flaky/<path>?fail=N         first N requests for that path get 503, then the file
-  /_gzip/<path>                 the file, gzip-compressed when the client accepts it
+  /_gzip/<path>                 the file, gzip-compressed; 406 when the client does not accept gzip
+                                (so a test of decompression fails if the negotiation breaks)
 """
 import argparse, gzip, json, os, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,7 +91,9 @@ class Handler(BaseHTTPRequestHandler):
         if os.path.isfile(full + ".headers"):
             with open(full + ".headers") as f:
                 headers = json.load(f)
-        if compress and "gzip" in self.headers.get("Accept-Encoding", ""):
+        if compress:
+            if "gzip" not in self.headers.get("Accept-Encoding", ""):
+                return self.send(406, b"<html><body>gzip required</body></html>")
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
         headers["Content-Length"] = str(len(body))

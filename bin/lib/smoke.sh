@@ -46,7 +46,12 @@ expect 75 "status-collect with the database down" -- env DATABASE_URL="postgresq
 grep -q "Sekrit123" <<<"$ERR$OUT" && fail "the password leaked into the output"
 
 expect 2 "nightshift check before migrating" -- "$BIN/nightshift" check
-"$BIN/nightshift" migrate & "$BIN/nightshift" migrate; wait $! && pass "two migrations at once"
+# Two at once: each must succeed (the background one is waited for and checked too).
+"$BIN/nightshift" migrate & background=$!
+"$BIN/nightshift" migrate; foreground=$?
+wait "$background"; background=$?
+[ "$foreground" = 0 ] && [ "$background" = 0 ] && pass "two migrations at once" ||
+    fail "two migrations at once: exits $foreground and $background"
 expect 0 "nightshift migrate again (nothing to do, quiet)" -- "$BIN/nightshift" migrate
 [ -z "$OUT$ERR" ] || fail "migrate printed output under cron: $OUT$ERR"
 expect 0 "nightshift check" -- "$BIN/nightshift" check
