@@ -18,8 +18,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
-        // SHA-256 of backups (BoringSSL's assembly, no system OpenSSL needed).
-        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         // Operator-editable texts of documents and mails (logic-less, no dependencies of its own).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
@@ -30,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        // SHA-256 of backups and PDFs: the system's OpenSSL (libcurl already links it).
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // fork + exec of child programs that die with their parent (libc only).
         .target(name: "CSpawn"),
@@ -45,8 +45,7 @@ let package = Package(
         .target(
             name: "NightshiftCore",
             dependencies: [
-                "Postgres", "CSpawn",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Postgres", "CSpawn", "CLibCrypto",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,4 @@
-import Crypto
+import CLibCrypto
 import Foundation
 
 /// SHA-256 of what is on disk, read in chunks so memory stays flat whatever the size.
@@ -9,11 +9,11 @@ public enum FileDigest {
             throw DurableFiles.Failure(path: path, operation: "open", code: errno)
         }
         defer { try? handle.close() }
-        var hasher = SHA256()
+        let hasher = SHA256Hasher()
         while true {
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { break }
-            hasher.update(data: chunk)
+            hasher.update(chunk)
         }
         return hex(hasher.finalize())
     }
@@ -24,7 +24,9 @@ public enum FileDigest {
         let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
         let files = try names.map { (name: $0, sha256: try sha256(ofFile: "\(path)/\($0)")) }
         let listing = files.map { "\($0.sha256)  \($0.name)\n" }.joined()
-        return (hex(SHA256.hash(data: Data(listing.utf8))), files)
+        let hasher = SHA256Hasher()
+        hasher.update(Data(listing.utf8))
+        return (hex(hasher.finalize()), files)
     }
 
     /// The digest of a file or a directory.
@@ -37,5 +39,28 @@ public enum FileDigest {
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+}
+
+/// Streaming SHA-256 by OpenSSL's libcrypto (EVP); the context never leaves this type.
+final class SHA256Hasher {
+    private let context: OpaquePointer
+
+    init() {
+        context = EVP_MD_CTX_new()
+        precondition(EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1, "OpenSSL has no SHA-256")
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    func update(_ data: Data) {
+        data.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+    }
+
+    func finalize() -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = EVP_DigestFinal_ex(context, &digest, &length)
+        return Array(digest.prefix(Int(length)))
     }
 }

@@ -1,0 +1,2 @@
+// OpenSSL's libcrypto, for its streaming SHA-256 (EVP digests).
+#include <openssl/evp.h>
