@@ -64,18 +64,37 @@ public final class Connection {
         _ = try decode(result, sql: sql)
     }
 
-    /// `body` runs inside BEGIN/COMMIT; any error rolls back and is rethrown.
+    /// `body` runs inside BEGIN/COMMIT; any error rolls back and is rethrown. Inside another
+    /// transaction it runs inside a SAVEPOINT instead, so a unit of work can be wrapped whole —
+    /// a dry run's rehearsal runs the real code and rolls everything back at the end.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute(script: "BEGIN")
+        let savepoint = depth == 0 ? nil : "nightshift_\(depth)"
+        try execute(script: savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN")
+        depth += 1
+        defer { depth -= 1 }
         do {
             let value = try body()
-            try execute(script: "COMMIT")
+            try execute(script: savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
             return value
         } catch {
-            if isHealthy { try? execute(script: "ROLLBACK") }
+            if isHealthy { try? execute(script: savepoint.map { "ROLLBACK TO SAVEPOINT \($0)" } ?? "ROLLBACK") }
             throw error
         }
     }
+
+    /// Runs `body` in a transaction that is always rolled back.
+    public func rolledBack<T>(_ body: () throws -> T) throws -> T {
+        try execute(script: "BEGIN")
+        depth += 1
+        defer {
+            depth -= 1
+            if isHealthy { try? execute(script: "ROLLBACK") }
+        }
+        return try body()
+    }
+
+    /// Open transactions (`transaction`, `rolledBack`) around the current statement.
+    private var depth = 0
 
     /// Streams rows into `COPY table (columns) FROM STDIN` in text format, in chunks so memory
     /// stays flat whatever the row count. Returns the number of rows copied.

@@ -61,8 +61,7 @@ public struct UsageAggregateJob: Job {
         return try RunLedger(db: db, job: name).rehearse { runID in
             print(UsageAggregateJob.columns.joined(separator: "\t"))
             for day in days {
-                try db.query(UsageAggregation.companySQL, [day, settings.timeZone.identifier, runID])
-                try db.query(UsageAggregation.systemSQL, [day, runID])
+                try UsageAggregation.compute(db, day: day, timeZone: settings.timeZone, runID: runID)  // the real code, rolled back
                 let rows = try db.query("""
                     SELECT coalesce(company_id::text, 'all') AS company, usage_date::text AS day, total_users, active_users,
                            total_engineers, active_engineers, approaches, emails_sent, logins, api_calls, storage_mb

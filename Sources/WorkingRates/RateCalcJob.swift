@@ -66,9 +66,9 @@ public struct RateCalcJob: Job {
     func dryRun(_ context: JobContext, plan: [(business: Int, days: [String])]) throws -> JobSummary {
         let db = context.db
         return try RunLedger(db: db, job: name).rehearse { runID in
+            // The real computation (stale history removed too), rolled back with the rehearsal.
             for (business, days) in plan {
-                try db.query(RateAggregation.castHistorySQL, [business, days, runID])
-                try db.query(RateAggregation.businessDailySQL, [business, days, runID, settings.slotMinutes])
+                try RateAggregation.compute(db, business: business, days: days, runID: runID, slotMinutes: settings.slotMinutes)
             }
             let rows = try db.query("""
                 SELECT business_id, business_day::text AS day, ok_slots, expected_slots, coverage::text AS coverage,

@@ -93,4 +93,25 @@ final class ConnectionTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.2)
         XCTAssertTrue(try other.tryAdvisoryLock(77))
     }
+
+    func testANestedTransactionIsASavepointAndRolledBackWorkLeavesNothing() throws {
+        let db = try TestDatabase(migrated: false)
+        let c = db.connection
+        try c.execute(script: "CREATE TABLE nest (n int)")
+        struct Oops: Error {}
+        try c.transaction {
+            try c.query("INSERT INTO nest VALUES (1)")
+            XCTAssertThrowsError(try c.transaction { try c.query("INSERT INTO nest VALUES (2)"); throw Oops() })
+            try c.transaction { try c.query("INSERT INTO nest VALUES (3)") }
+        }
+        XCTAssertEqual(try c.query("SELECT string_agg(n::text, ',' ORDER BY n) AS s FROM nest").first!.string("s"), "1,3",
+                       "the failed inner unit alone was undone")
+        try c.rolledBack {
+            try c.transaction { try c.query("INSERT INTO nest VALUES (4)") }
+            XCTAssertEqual(try c.query("SELECT count(*) AS n FROM nest").first!.int("n"), 3, "visible inside")
+        }
+        XCTAssertEqual(try c.query("SELECT count(*) AS n FROM nest").first!.int("n"), 2, "and gone after the rehearsal")
+        try c.transaction { try c.query("INSERT INTO nest VALUES (5)") }
+        XCTAssertEqual(try c.query("SELECT count(*) AS n FROM nest").first!.int("n"), 3, "an ordinary transaction again afterwards")
+    }
 }

@@ -159,4 +159,24 @@ final class RateCalcTests: RateCalcTestCase {
     }
 
     func count(_ sql: String) throws -> Int { try db.connection.query(sql).first!.int("n") }
+
+    /// The rehearsal runs the real recomputation, stale history included: what it prints is what
+    /// the real run then writes.
+    func testADryRunOfARecomputationShowsWhatTheRealRunWrites() async throws {
+        let (b, _, c2, _) = try normalDay()
+        let first = try await calc(now: "2026-11-21T00:00+09:00")
+        XCTAssertEqual(first, .succeeded)
+        // c2's samples turn out to be another shop's: removed, the day recomputed.
+        try db.connection.execute(script: "DELETE FROM status WHERE cast_id = \(c2)")
+        let dry = try runToEnd("rate-calc", ["--date", "2026-11-20", "--business-id", "\(b)", "--dry-run", "--now", "2026-11-21T00:00+09:00"],
+                               environment: environment)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        let row = dry.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }.first { $0.first == "\(b)" }
+        let real = try await calc(["--date", "2026-11-20"], now: "2026-11-21T00:00+09:00")
+        XCTAssertEqual(real, .succeeded)
+        let daily = try db.connection.query("SELECT casts_seen, casts_on_shift FROM business_daily WHERE business_id = $1", [b]).first!
+        XCTAssertEqual(try daily.int("casts_seen"), 2, "c1 and c3 are left")
+        XCTAssertEqual(row?[4], "\(try daily.int("casts_seen"))", "the rehearsal counted the casts the real run keeps: \(dry.stdout)")
+        XCTAssertEqual(row?[5], "\(try daily.int("casts_on_shift"))")
+    }
 }

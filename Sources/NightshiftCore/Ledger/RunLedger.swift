@@ -28,9 +28,7 @@ public struct RunLedger {
     /// A dry run's rehearsal: `body` writes under a throwaway run id inside a transaction that is
     /// always rolled back, so it can show exactly what a run would write and leave nothing.
     public func rehearse<T>(_ body: (Int64) throws -> T) throws -> T {
-        try db.execute(script: "BEGIN")
-        defer { try? db.execute(script: "ROLLBACK") }
-        return try body(try start(arguments: ["--dry-run"]))
+        try db.rolledBack { try body(try start(arguments: ["--dry-run"])) }
     }
 
     /// Only the holder of the job's lock calls this: any other `running` row is a dead process's.
