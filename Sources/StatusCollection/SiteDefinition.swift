@@ -2,7 +2,7 @@ import Foundation
 import Web
 
 /// How to read one portal site's cast listing, as data: built-in sites and operators' own
-/// site files use the same format (see README, "Adding a site").
+/// site files use the same format (see docs/operations.md, "Adding a site").
 public struct SiteDefinition: Codable, Sendable {
     public struct Field: Codable, Sendable {
         /// XPath relative to the cast's node; its string value is taken.

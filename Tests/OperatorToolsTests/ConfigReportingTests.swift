@@ -69,8 +69,8 @@ final class ConfigReportingTests: XCTestCase {
         XCTAssertTrue(result.stdout.hasPrefix("FAIL  config: nightshift: configuration error: log.keep"), result.stdout)
     }
 
-    func testTheKnownKeysAreTheREADMEsConfigurationTable() async throws {
-        let readme = try String(contentsOfFile: TestEnvironment.packageRoot + "/README.md", encoding: .utf8)
+    func testTheKnownKeysAreTheDocumentedConfigurationTable() async throws {
+        let readme = try String(contentsOfFile: TestEnvironment.packageRoot + "/docs/operations.md", encoding: .utf8)
         guard let start = readme.range(of: "| key | environment | default | meaning |") else { return XCTFail("no table") }
         var documented = Set<String>()
         for line in readme[start.upperBound...].split(separator: "\n").dropFirst() {
@@ -88,7 +88,7 @@ final class ConfigReportingTests: XCTestCase {
         let expanded = documented.subtracting(retry).union(retry.flatMap { block in
             ["strategy", "max_attempts", "base_delay_ms", "max_delay_ms", "jitter"].map { block.dropLast(2) + "." + $0 }
         })
-        XCTAssertEqual(expanded, ConfigKeys.all, "README vs code: \(expanded.symmetricDifference(ConfigKeys.all).sorted())")
+        XCTAssertEqual(expanded, ConfigKeys.all, "docs/operations.md vs code: \(expanded.symmetricDifference(ConfigKeys.all).sorted())")
         // And the example file uses only known keys.
         let example = try await ConfigValues.load(filePath: TestEnvironment.packageRoot + "/config.example.json", environment: [:])
         XCTAssertEqual(example.unknownFileKeys.map(\.key), [])

@@ -1,4 +1,4 @@
-/// Every configuration key the suite reads (the README's configuration table, kept equal to it by
+/// Every configuration key the suite reads (docs/operations.md's configuration table, kept equal to it by
 /// a test), so a typo in a config file — `retention_dayz` — is reported instead of silently
 /// leaving the default in force.
 public enum ConfigKeys {
