@@ -48,7 +48,6 @@ let package = Package(
                 "Postgres", "CSpawn", "CLibCrypto",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Migrations")]
         ),
@@ -63,34 +62,22 @@ let package = Package(
         .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
         .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"]),
 
+        // The command layer: option groups shared by every executable, and `run()` written once.
+        .target(name: "Commands", dependencies: [
+            "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "OperatorTools",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // The operator's tool: migrate, check, runs, failures, crontab.
         .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
 
-        // Executables: main.swift only.
-        .executableTarget(name: "status-collect", dependencies: [
-            "StatusCollection", "NightshiftCore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "rate-calc", dependencies: [
-            "WorkingRates", "NightshiftCore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "backup", dependencies: [
-            "Backups", "NightshiftCore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "usage-aggregate", dependencies: [
-            "UsageAggregation", "NightshiftCore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "invoice", dependencies: [
-            "Invoicing", "NightshiftCore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "nightshift", dependencies: [
-            "NightshiftCore", "OperatorTools",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        // Executables: main.swift only (their commands are in Commands).
+        .executableTarget(name: "status-collect", dependencies: ["Commands"]),
+        .executableTarget(name: "rate-calc", dependencies: ["Commands"]),
+        .executableTarget(name: "backup", dependencies: ["Commands"]),
+        .executableTarget(name: "usage-aggregate", dependencies: ["Commands"]),
+        .executableTarget(name: "invoice", dependencies: ["Commands"]),
+        .executableTarget(name: "nightshift", dependencies: ["Commands"]),
 
         .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres"], path: "Tests/Support",
                 exclude: ["fixture_server.py", "smtp_sink.py"]),
@@ -99,8 +86,8 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Mail", "NightshiftCore", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport"]),
         .testTarget(name: "NightshiftCoreTests", dependencies: ["NightshiftCore", "TestSupport"]),
-        .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "TestSupport"]),
-        .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "TestSupport"]),
+        .testTarget(name: "StatusCollectionTests", dependencies: ["StatusCollection", "Commands", "TestSupport"]),
+        .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "Commands", "TestSupport"]),
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "TestSupport"]),
         .testTarget(name: "UsageAggregationTests", dependencies: ["UsageAggregation", "TestSupport"]),
         .testTarget(name: "InvoicingTests", dependencies: ["Invoicing", "TestSupport"]),

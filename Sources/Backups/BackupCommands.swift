@@ -4,12 +4,12 @@ import NightshiftCore
 /// The subcommands outside the ledger: `list`, `verify`, `restore`. They need the config but
 /// `list` and `verify` (without --restore) work with the database down.
 public enum BackupCommands {
-    static func open(_ options: RunOptions) async throws -> (CommandSession, BackupSettings) {
+    static func open(_ options: RunSettings) async throws -> (CommandSession, BackupSettings) {
         let session = try await CommandSession.open(configPath: options.configPath, name: "backup")
         return (session, try BackupSettings.load(session.config))
     }
 
-    public static func list(_ options: RunOptions, json: Bool) async -> ExitStatus {
+    public static func list(_ options: RunSettings, json: Bool) async -> ExitStatus {
         await CommandSession.exitStatus(name: "backup list") {
             let (session, settings) = try await open(options)
             print(BackupListing.render(try BackupCatalog.scan(settings.directory), now: Date(), json: json,
@@ -18,7 +18,7 @@ public enum BackupCommands {
     }
 
     /// Exit 0 when every backup checked is sound, 2 when one is not.
-    public static func verify(_ options: RunOptions, file: String?, latest: Bool, restore: Bool, identity: String?) async -> ExitStatus {
+    public static func verify(_ options: RunSettings, file: String?, latest: Bool, restore: Bool, identity: String?) async -> ExitStatus {
         var broken = 0
         let status = await CommandSession.exitStatus(name: "backup verify") {
             let (session, settings) = try await open(options)
@@ -46,7 +46,7 @@ public enum BackupCommands {
         return status == .succeeded && broken > 0 ? .failed : status
     }
 
-    public static func restore(_ options: RunOptions, file: String, restoreOptions: BackupRestorer.Options) async -> ExitStatus {
+    public static func restore(_ options: RunSettings, file: String, restoreOptions: BackupRestorer.Options) async -> ExitStatus {
         await CommandSession.exitStatus(name: "backup restore") {
             let (session, settings) = try await open(options)
             let catalog = try BackupCatalog.scan(settings.directory)

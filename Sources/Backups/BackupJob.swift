@@ -10,7 +10,6 @@ public struct BackupJob: Job {
         public var jobs: Int?
         public var verifyRestore = false
         public var dryRun = false
-        public var now: String?
         public init() {}
     }
 
@@ -23,14 +22,14 @@ public struct BackupJob: Job {
 
     public var isDryRun: Bool { options.dryRun }
 
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         settings = try BackupSettings.load(config)
         if let jobs = options.jobs { settings.jobs = jobs }
         if settings.jobs > 1 && settings.ageRecipient != nil {
             throw UsageError("--jobs above 1 makes a directory-format dump, which age (one file) cannot encrypt; " +
                              "use one job with backup.age_recipient")
         }
-        if let now = options.now { clock = FixedClock(try TimestampArgument.parseNow(now, timeZone: core.timeZone)) }
+        self.clock = clock
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {

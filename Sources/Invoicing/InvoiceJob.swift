@@ -13,7 +13,6 @@ public struct InvoiceJob: Job {
         public var regenerate = false
         /// Email the month's unsent invoices afterwards (also config `invoice.send`).
         public var send = false
-        public var now: String?
         public init() {}
     }
 
@@ -24,17 +23,15 @@ public struct InvoiceJob: Job {
     var templates: TextTemplates!
     /// Nil when this run sends no mail.
     var mailSettings: InvoiceMailSettings?
-    var fixedNow: Date?
     /// Contracts read and stored per transaction, so memory stays flat with the contract count.
     static let pageSize = 1000
 
     public init(options: Options) { self.options = options }
 
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
-        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         if let text = options.month {
             guard let month = BillingMonth(text) else { throw UsageError("--month \(text): expected YYYY-MM") }
-            let current = BillingMonth.containing(fixedNow ?? Date(), in: core.timeZone)
+            let current = BillingMonth.containing(clock.now, in: core.timeZone)
             guard month < current else {
                 throw UsageError("--month \(text): that month has not ended yet (it is \(current) in \(core.timeZone.identifier)); " +
                                  "a month is billed once it is over")
@@ -48,7 +45,7 @@ public struct InvoiceJob: Job {
 
     public func run(_ context: JobContext) throws -> JobSummary {
         umask(0o077)
-        let now = fixedNow ?? context.clock.now
+        let now = context.clock.now
         let month = options.month.flatMap(BillingMonth.init) ?? BillingMonth.previous(to: now, in: settings.timeZone)
         let issueDate = LocalTime.isoDate(now, in: settings.timeZone)
         context.logger.info("billing", ["month": .string(month.description), "issue_date": .string(issueDate)])

@@ -21,7 +21,7 @@ public struct InvoiceSendJob: Job {
 
     public init(options: Options) { self.options = options }
 
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         if let month = options.month, BillingMonth(month) == nil {
             throw UsageError("--month \(month): expected YYYY-MM")
         }

@@ -8,7 +8,6 @@ public struct StatusCollectionJob: Job {
         public var force = false
         public var businessIDs: [Int] = []
         public var dryRun = false
-        public var now: String?
         public init() {}
     }
 
@@ -17,11 +16,10 @@ public struct StatusCollectionJob: Job {
     public var isDryRun: Bool { options.dryRun }
     var settings: StatusCollectionSettings!
     var sites: SiteRegistry!
-    var fixedNow: Date?
 
     public init(options: Options) { self.options = options }
 
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         settings = try StatusCollectionSettings.load(config, core: core)
         do {
             sites = try SiteRegistry(directory: settings.sitesDirectory)
@@ -29,11 +27,10 @@ public struct StatusCollectionJob: Job {
             throw ConfigurationError(key: "status_collection.sites_dir", source: config.source(of: "status_collection.sites_dir"),
                                      expected: "valid site definitions; \(error)")
         }
-        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
-        let now = fixedNow ?? context.clock.now
+        let now = context.clock.now
         let slot = CollectionPlan.slot(for: now, intervalMinutes: settings.intervalMinutes)
         let slotText = LocalTime.isoTimestamp(slot, in: context.settings.timeZone)
         let due = try CollectionPlan.dueBusinesses(context.db, slot: slot, bufferMinutes: settings.bufferMinutes,

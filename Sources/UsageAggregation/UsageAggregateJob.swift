@@ -8,7 +8,6 @@ public struct UsageAggregateJob: Job {
     public struct Options: Sendable {
         public var selection = UsagePlan.Selection()
         public var dryRun = false
-        public var now: String?
         public init() {}
     }
 
@@ -16,18 +15,16 @@ public struct UsageAggregateJob: Job {
     public var options: Options
     public var isDryRun: Bool { options.dryRun }
     var settings: UsageSettings!
-    var fixedNow: Date?
 
     public init(options: Options) { self.options = options }
 
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         settings = try UsageSettings.load(config, core: core)
-        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
         try CalendarDate.checkRange(from: options.selection.from, to: options.selection.to)
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
-        let now = fixedNow ?? context.clock.now
+        let now = context.clock.now
         let days = try UsagePlan.days(context.db, now: now, selection: options.selection, settings: settings)
         context.logger.info("aggregating", ["days": .int(days.count)])
         if isDryRun { return try dryRun(context, days: days) }

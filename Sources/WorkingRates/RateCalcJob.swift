@@ -7,7 +7,6 @@ public struct RateCalcJob: Job {
     public struct Options: Sendable {
         public var selection = DayPlan.Selection()
         public var dryRun = false
-        public var now: String?
         public init() {}
     }
 
@@ -15,18 +14,16 @@ public struct RateCalcJob: Job {
     public var options: Options
     public var isDryRun: Bool { options.dryRun }
     var settings: RateCalcSettings!
-    var fixedNow: Date?
 
     public init(options: Options) { self.options = options }
 
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         settings = try RateCalcSettings.load(config, core: core)
-        fixedNow = try options.now.map { try TimestampArgument.parseNow($0, timeZone: core.timeZone) }
         try CalendarDate.checkRange(from: options.selection.from, to: options.selection.to)
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
-        let now = fixedNow ?? context.clock.now
+        let now = context.clock.now
         let plan = try DayPlan.days(context.db, now: now, selection: options.selection, settings: settings)
         let dayCount = plan.reduce(0) { $0 + $1.days.count }
         context.logger.info("computing", ["businesses": .int(plan.count), "days": .int(dayCount)])

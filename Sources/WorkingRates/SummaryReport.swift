@@ -98,10 +98,10 @@ public struct SummaryReport: Sendable {
         throw UsageError("--business-id \(id): no such business (\(known))")
     }
 
-    public static func run(businessID: Int, days: Int, format: Format, now: String?, options: RunOptions) async -> ExitStatus {
+    public static func run(businessID: Int, days: Int, format: Format, options: RunSettings) async -> ExitStatus {
         await CommandSession.exitStatus(name: "rate-calc summary") {
             let session = try await CommandSession.open(configPath: options.configPath, name: "rate-calc")
-            let at = try now.map { try TimestampArgument.parseNow($0, timeZone: session.settings.timeZone) } ?? Date()
+            let at = try options.now.map { try TimestampArgument.parseNow($0, timeZone: session.settings.timeZone) } ?? Date()
             let db = try session.connect()
             defer { db.close() }
             try requireBusiness(businessID, db)

@@ -17,7 +17,7 @@ final class JobRunnerTests: XCTestCase {
         let name = "toy-job"
         var isDryRun: Bool { dryRun }
 
-        mutating func configure(_ config: ConfigValues, core: CoreSettings) throws {
+        mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
             _ = try config.int("toy.items", default: 3, range: 0...100)
         }
 
@@ -55,7 +55,7 @@ final class JobRunnerTests: XCTestCase {
     }
 
     func run(_ job: ToyJob, _ extra: [String: String] = [:]) async throws -> ExitStatus {
-        await JobRunner(environment: environment.merging(extra) { $1 }).run(job, options: try RunOptions.parse(["--quiet"]),
+        await JobRunner(environment: environment.merging(extra) { $1 }).run(job, settings: RunSettings(consoleMode: .quiet),
                                                                            arguments: ["--toy"])
     }
 

@@ -1,3 +1,4 @@
+import Commands
 import Foundation
 import NightshiftCore
 import Postgres
@@ -37,14 +38,10 @@ class CollectionTestCase: XCTestCase {
             """, [name, siteName, url, zone, open, close]).first!.int("id")
     }
 
+    /// `status-collect` in-process, its arguments parsed as the executable parses them.
     func collect(now: String, force: Bool = false, ids: [Int] = [], extra: [String: String] = [:]) async throws -> ExitStatus {
-        var options = StatusCollectionJob.Options()
-        options.now = now
-        options.force = force
-        options.businessIDs = ids
-        let env = environment.merging(extra) { $1 }
-        return await JobRunner(environment: env).run(StatusCollectionJob(options: options),
-                                                     options: try RunOptions.parse(["--quiet"]), arguments: ["--now", now])
+        let argv = ["--now", now, "--quiet"] + (force ? ["--force"] : []) + ids.flatMap { ["--business-id", "\($0)"] }
+        return try await StatusCollectCommand.parse(argv).execute(arguments: argv, environment: environment.merging(extra) { $1 })
     }
 
     func count(_ sql: String, _ parameters: [PostgresEncodable?] = []) throws -> Int {

@@ -1,3 +1,4 @@
+import Commands
 import Foundation
 import NightshiftCore
 import Postgres
@@ -50,24 +51,10 @@ class RateCalcTestCase: XCTestCase {
         }
     }
 
+    /// `rate-calc` in-process, its arguments parsed as the executable parses them.
     func calc(_ arguments: [String] = [], now: String) async throws -> ExitStatus {
-        var options = RateCalcJob.Options()
-        options.now = now
-        var index = 0
-        while index < arguments.count {
-            let value = index + 1 < arguments.count ? arguments[index + 1] : ""
-            switch arguments[index] {
-            case "--date": options.selection.from = value; options.selection.to = value; index += 1
-            case "--from": options.selection.from = value; index += 1
-            case "--to": options.selection.to = value; index += 1
-            case "--business-id": options.selection.businessIDs.append(Int(value)!); index += 1
-            case "--force": options.selection.force = true
-            default: XCTFail("unknown test argument \(arguments[index])")
-            }
-            index += 1
-        }
-        return await JobRunner(environment: environment).run(RateCalcJob(options: options),
-                                                             options: try RunOptions.parse(["--quiet"]), arguments: arguments)
+        let argv = arguments + ["--now", now, "--quiet"]
+        return try await RateCalcCompute.parse(argv).execute(arguments: argv, environment: environment)
     }
 
     struct History: Equatable {

@@ -9,7 +9,8 @@ public protocol Job {
     /// Dry runs take no lock and write no ledger row.
     var isDryRun: Bool { get }
     /// Reads and validates the job's own settings. A bad value throws `ConfigurationError`.
-    mutating func configure(_ config: ConfigValues, core: CoreSettings) throws
+    /// `clock` is the run's (fixed by `--now`), for checks that depend on the time.
+    mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws
     func run(_ context: JobContext) throws -> JobSummary
 }
 

@@ -13,13 +13,14 @@ public struct JobRunner {
     }
 
     /// Runs `job` and returns the process exit code. Never throws: every failure becomes a code.
-    public func run<J: Job>(_ job: J, options: RunOptions, arguments: [String]) async -> ExitStatus {
+    public func run<J: Job>(_ job: J, settings run: RunSettings, arguments: [String]) async -> ExitStatus {
         var job = job
-        let console = Console(mode: options.consoleMode)
+        let console = Console(mode: run.consoleMode)
         let settings: CoreSettings
         let config: ConfigValues
+        let clock: Clock
         do {
-            config = try await ConfigValues.load(filePath: options.configPath, environment: environment, collecting: true)
+            config = try await ConfigValues.load(filePath: run.configPath, environment: environment, collecting: true)
         } catch {
             Console.writeStderr(Secrets.shared.scrub("\(job.name): \(error)"))
             return .configuration
@@ -27,7 +28,9 @@ public struct JobRunner {
         do {
             settings = try CoreSettings.load(from: config)
             Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
-            try job.configure(config, core: settings)
+            // `--now`: one fixed clock for the whole run, read in the configured zone.
+            clock = try run.now.map { FixedClock(try TimestampArgument.parseNow($0, timeZone: settings.timeZone)) } ?? self.clock
+            try job.configure(config, core: settings, clock: clock)
             try ConfigValues.raise(config.problems?.all ?? [])
         } catch let error as UsageError {
             Console.writeStderr("\(job.name): \(error)")
@@ -51,10 +54,10 @@ public struct JobRunner {
             Console.writeStderr("\(job.name): configuration error: log.dir (LOG_DIR=\(settings.logDirectory)): \(error)")
             return .configuration
         }
-        return execute(job, settings: settings, logger: logger, console: console, arguments: arguments)
+        return execute(job, settings: settings, clock: clock, logger: logger, console: console, arguments: arguments)
     }
 
-    private func execute<J: Job>(_ job: J, settings: CoreSettings, logger: Logger, console: Console,
+    private func execute<J: Job>(_ job: J, settings: CoreSettings, clock: Clock, logger: Logger, console: Console,
                                  arguments: [String]) -> ExitStatus {
         let db: Connection
         do {
@@ -101,10 +104,10 @@ public struct JobRunner {
                 return error is ConfigurationError ? .configuration : .failed
             }
         }
-        return executeWithLedger(job, db: db, settings: settings, logger: logger, console: console, arguments: arguments)
+        return executeWithLedger(job, db: db, settings: settings, clock: clock, logger: logger, console: console, arguments: arguments)
     }
 
-    private func executeWithLedger<J: Job>(_ job: J, db: Connection, settings: CoreSettings, logger: Logger,
+    private func executeWithLedger<J: Job>(_ job: J, db: Connection, settings: CoreSettings, clock: Clock, logger: Logger,
                                            console: Console, arguments: [String]) -> ExitStatus {
         let ledger = RunLedger(db: db, job: job.name)
         let runID: Int64

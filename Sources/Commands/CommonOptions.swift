@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import NightshiftCore
+
+/// Options every command takes. Each executable embeds them with `@OptionGroup`.
+public struct RunOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("JSON config file (default: $NIGHTSHIFT_CONFIG). Environment variables override it.",
+                                            valueName: "path"))
+    public var config: String?
+
+    @Flag(name: .long, help: "Show progress on stderr even when it is not a terminal.")
+    public var verbose = false
+
+    @Flag(name: .long, help: "Print nothing, not even the failure summary (the exit code still tells).")
+    public var quiet = false
+
+    public init() {}
+
+    public var configPath: String? {
+        config ?? ProcessInfo.processInfo.environment["NIGHTSHIFT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public var consoleMode: Console.Mode { quiet ? .quiet : (verbose ? .verbose : .normal) }
+
+    /// What the core needs of them, with `--now` when the command takes it.
+    public func settings(now: String? = nil) -> RunSettings {
+        RunSettings(configPath: configPath, consoleMode: consoleMode, now: now)
+    }
+}
+
+/// `--now`: the run's clock, fixed (ISO 8601; without an offset, the configured time zone).
+public struct NowOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Act as if at this time (ISO 8601, e.g. 2026-11-23T21:00:00+09:00; without an offset, the configured time zone).",
+                               valueName: "timestamp"))
+    public var now: String?
+    public init() {}
+}
+
+/// `--dry-run`: the real work, rolled back or printed; nothing written.
+public struct DryRunOption: ParsableArguments {
+    @Flag(name: .customLong("dry-run"), help: "Do the work but write nothing: print what would be written.")
+    public var dryRun = false
+    public init() {}
+}
+
+/// `--date D | --from D --to D`: the days a backfill covers, checked once for every command.
+public struct DaySelectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("This day only (YYYY-MM-DD).", valueName: "date")) public var date: String?
+    @Option(help: ArgumentHelp("First day of a backfill (YYYY-MM-DD).", valueName: "date")) public var from: String?
+    @Option(help: ArgumentHelp("Last day of a backfill (YYYY-MM-DD).", valueName: "date")) public var to: String?
+    public init() {}
+
+    /// The dates themselves are checked by the job (`CalendarDate.checkRange`, exit 64).
+    public func validate() throws {
+        if date != nil && (from != nil || to != nil) { throw ValidationError("--date cannot be combined with --from/--to") }
+    }
+
+    public var first: String? { date ?? from }
+    public var last: String? { date ?? to }
+}
+
+/// A command that runs one job: its options become the job, and `run()` is written once here.
+public protocol JobCommand: AsyncParsableCommand {
+    associatedtype Work: Job
+    var common: RunOptions { get }
+    /// The run's fixed time, when the command takes `--now`.
+    var fixedNow: String? { get }
+    func makeJob() -> Work
+}
+
+extension JobCommand {
+    public var fixedNow: String? { nil }
+
+    public func run() async throws {
+        throw ExitCode(await execute(arguments: Array(CommandLine.arguments.dropFirst())).rawValue)
+    }
+
+    /// The job this command describes, run through the shared life cycle; tests call it with
+    /// their own environment on a command parsed from real argv.
+    public func execute(arguments: [String], environment: [String: String]? = nil) async -> ExitStatus {
+        await JobRunner(environment: environment).run(makeJob(), settings: common.settings(now: fixedNow), arguments: arguments)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import NightshiftCore
+import Invoicing
+
+public struct InvoiceCommand: AsyncParsableCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
+        commandName: "invoice",
+        abstract: "Monthly invoices for every contract in force during the month, exactly once; PDFs; email.",
+        discussion: "Exit codes: 0 succeeded or skipped, 1 partial (some contracts could not be billed or mailed), 2 failed, 64 usage, 75 database unreachable, 78 configuration.",
+        subcommands: [InvoiceRun.self, InvoiceSend.self], defaultSubcommand: InvoiceRun.self)
+}
+
+public struct InvoiceRun: JobCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Create the month's invoices and their PDFs; with --send, email them (the default).")
+
+    @OptionGroup public var common: RunOptions
+    @OptionGroup public var clock: NowOption
+    @OptionGroup public var rehearsal: DryRunOption
+    @Option(help: ArgumentHelp("The month to bill (YYYY-MM), one that has ended; default: the month before now.", valueName: "month"))
+    public var month: String?
+    @Flag(help: "Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).") public var regenerate = false
+    @Flag(help: "Email the month's unsent invoices afterwards (config invoice.send does the same).") public var send = false
+
+    public var fixedNow: String? { clock.now }
+
+    public func makeJob() -> InvoiceJob {
+        var options = InvoiceJob.Options()
+        options.month = month
+        options.dryRun = rehearsal.dryRun
+        options.regenerate = regenerate
+        options.send = send
+        return InvoiceJob(options: options)
+    }
+}
+
+public struct InvoiceSend: JobCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
+        commandName: "send", 
+        abstract: "Email every rendered invoice not sent yet (a sent one never goes out twice).")
+
+    @OptionGroup public var common: RunOptions
+    @OptionGroup public var rehearsal: DryRunOption
+    @Option(help: ArgumentHelp("Only this month's invoices (YYYY-MM).", valueName: "month")) public var month: String?
+
+    public func makeJob() -> InvoiceSendJob {
+        var options = InvoiceSendJob.Options()
+        options.month = month
+        options.dryRun = rehearsal.dryRun
+        return InvoiceSendJob(options: options)
+    }
+}
