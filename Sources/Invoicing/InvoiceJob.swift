@@ -60,34 +60,24 @@ public struct InvoiceJob: Job {
             }
             guard let last = page.last else { break }
             after = last.contractID
-            var drafts: [InvoiceDraft] = []
-            for candidate in page {
-                // Already billed: done, and counted as such (a rerun is not a failure of those).
-                if candidate.existingInvoice { existing += 1; summary.itemsOK += 1; continue }
-                do {
-                    drafts.append(try InvoiceDraft.make(candidate, month: month, settings: settings))
-                } catch let problem as InvoiceProblem {
-                    let key = InvoiceDraft.itemKey(candidate.contractID, month: month)
-                    summary.itemsFailed += 1
-                    summary.failedItems.append("contract \(candidate.contractID): \(problem)")
-                    context.logger.error("invoice cannot be computed", ["contract_id": .int(candidate.contractID),
-                                                                        "reason": .string(problem.description)])
-                    try context.failures?.record(itemKey: key, error: problem.description, attempts: 1)
-                }
+            // Already billed: done, and counted as such (a rerun is not a failure of those).
+            let existingHere = page.filter(\.existingInvoice).count
+            existing += existingHere
+            summary.itemsOK += existingHere
+            let step = ItemStep<InvoiceCandidate>(
+                name: "bill", failureMessage: "invoice cannot be computed",
+                keys: { [InvoiceDraft.itemKey($0.contractID, month: month)] }, label: { "contract \($0.contractID)" },
+                fields: { ["contract_id": .int($0.contractID)] })
+            let constants = context.runID.map {
+                InvoiceStore.Constants(month: month, issueDate: issueDate, dueDays: settings.dueDays, issuer: settings.issuer, runID: $0)
             }
-            if isDryRun {
-                for draft in drafts { print(InvoiceJob.dryRunLine(draft)) }
-                summary.itemsOK += drafts.count
-                continue
-            }
-            let constants = InvoiceStore.Constants(month: month, issueDate: issueDate, dueDays: settings.dueDays,
-                                                   issuer: settings.issuer, runID: context.runID!)
-            created += try context.unitOfWork("invoices after contract \(after)") {
-                try InvoiceStore.insert(drafts, constants: constants, db: context.db)
-            }
-            try context.failures?.resolve(itemKeys: drafts.map(\.itemKey))
-            summary.itemsOK += drafts.count
-            billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }
+            try context.runChunk(step, page.filter { !$0.existingInvoice }, into: &summary,
+                                 prepare: { try InvoiceDraft.make($0, month: month, settings: settings) },
+                                 write: { drafts in
+                guard let constants else { for draft in drafts { print(InvoiceJob.dryRunLine(draft)) }; return }
+                created += try InvoiceStore.insert(drafts, constants: constants, db: context.db)
+                billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }
+            })
         }
         let unbillable = summary.itemsFailed
         if isDryRun {

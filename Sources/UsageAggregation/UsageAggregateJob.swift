@@ -30,20 +30,10 @@ public struct UsageAggregateJob: Job {
         if isDryRun { return try dryRun(context, days: days) }
 
         var summary = JobSummary()
-        for day in days {
-            let key = "day:\(day)"
-            do {
-                try context.unitOfWork("day \(day)") {
-                    try UsageAggregation.compute(context.db, day: day, timeZone: settings.timeZone, runID: context.runID!)
-                }
-                try context.failures?.resolve(itemKey: key)
-                summary.itemsOK += 1
-            } catch let error as PostgresError where !error.isTransient {
-                summary.itemsFailed += 1
-                summary.failedItems.append("\(day): \(error)")
-                context.logger.error("usage aggregation failed", ["day": .string(day)], error: error)
-                try context.failures?.record(itemKey: key, error: "\(error)", attempts: 1)
-            }
+        let step = ItemStep<String>(name: "aggregate", failureMessage: "usage aggregation failed", keys: { ["day:\($0)"] },
+                                    label: { $0 }, fields: { ["day": .string($0)] })
+        try context.run(step, days, into: &summary) { day in
+            try UsageAggregation.compute(context.db, day: day, timeZone: settings.timeZone, runID: context.runID!)
         }
         summary.metadata["days"] = .int(summary.itemsOK)
         summary.metadata["first_day"] = days.first.map { .string($0) }

@@ -30,27 +30,21 @@ public struct RateCalcJob: Job {
         if isDryRun { return try dryRun(context, plan: plan) }
 
         var summary = JobSummary()
+        // One item per business (its days in one transaction); a dead letter per business day, so
+        // computing a later day never closes an earlier day's failure.
+        let step = ItemStep<(business: Int, days: [String])>(
+            name: "compute", failureMessage: "rate calculation failed",
+            keys: { item in item.days.map { RateCalcJob.itemKey(business: item.business, day: $0) } },
+            label: { "business \($0.business)" },
+            fields: { ["business_id": .int($0.business), "days": .int($0.days.count)] })
         var computedDays = 0
-        for (business, days) in plan {
-            // One item per business day: a later day computed must not close an earlier day's failure.
-            let keys = days.map { RateCalcJob.itemKey(business: business, day: $0) }
-            do {
-                try context.unitOfWork("business \(business)") {
-                    try RateAggregation.compute(context.db, business: business, days: days, runID: context.runID!,
-                                                slotMinutes: settings.slotMinutes)
-                }
-                try context.failures?.resolve(itemKeys: keys)
-                // Keys before 0005 named the business alone. A run without dates computes every
-                // pending day, so its success means none of the business's days is left.
-                if !options.selection.isExplicit { try context.failures?.resolve(itemKey: "business:\(business)") }
-                summary.itemsOK += 1
-                computedDays += days.count
-            } catch let error as PostgresError where !error.isTransient {
-                summary.itemsFailed += 1
-                summary.failedItems.append("business \(business): \(error)")
-                context.logger.error("rate calculation failed", ["business_id": .int(business), "days": .int(days.count)], error: error)
-                for key in keys { try context.failures?.record(itemKey: key, error: "\(error)", attempts: 1) }
-            }
+        try context.run(step, plan, into: &summary) { item in
+            try RateAggregation.compute(context.db, business: item.business, days: item.days, runID: context.runID!,
+                                        slotMinutes: settings.slotMinutes)
+            // Keys before 0005 named the business alone. A run without dates computes every
+            // pending day, so its success means none of the business's days is left.
+            if !options.selection.isExplicit { try context.failures?.resolve(itemKey: "business:\(item.business)") }
+            computedDays += item.days.count
         }
         summary.metadata["days"] = .int(computedDays)
         summary.message = "\(computedDays) business days of \(summary.itemsOK) businesses computed"

@@ -13,6 +13,8 @@ final class JobRunnerTests: XCTestCase {
         var failing: Set<Int> = []
         var thrown: Error?
         var dryRun = false
+        /// An item whose error ends the run (the database gone even after reconnecting).
+        var endingItem: Int?
         var work: (@Sendable (JobContext) throws -> Void)?
         let name = "toy-job"
         var isDryRun: Bool { dryRun }
@@ -25,20 +27,18 @@ final class JobRunnerTests: XCTestCase {
             try work?(context)
             if let thrown { throw thrown }
             var summary = JobSummary()
-            for item in 1...max(1, items) where item <= items {
-                if failing.contains(item) {
-                    summary.itemsFailed += 1
-                    summary.failedItems.append("item \(item): broken")
-                    try context.failures?.record(itemKey: "item:\(item)", error: "broken", attempts: 1)
-                } else {
-                    summary.itemsOK += 1
-                    try context.failures?.resolve(itemKey: "item:\(item)")
-                }
+            let step = ItemStep<Int>(name: "toy", failureMessage: "toy item failed", keys: { ["item:\($0)"] },
+                                     label: { "item \($0)" })
+            try context.run(step, Array(1...max(1, items)).filter { $0 <= items }, into: &summary) { item in
+                if failing.contains(item) { throw ToyFailure() }
+                if item == endingItem { throw PostgresError(kind: .connection, message: "server gone for good") }
             }
             summary.message = "\(summary.itemsOK) done"
             return summary
         }
     }
+
+    struct ToyFailure: Error, CustomStringConvertible { var description: String { "broken" } }
 
     var db: TestDatabase!
     var logs: String!
@@ -129,5 +129,17 @@ final class JobRunnerTests: XCTestCase {
         XCTAssertEqual(status, .partial, "a dry run maps outcomes to the same exit codes")
         XCTAssertEqual(try runs(), [])
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM batch_failures").first!.int("n"), 0)
+    }
+
+    func testTheItemStepCountsPerStepAndAnErrorThatEndsTheRunIsNotAnItemFailure() async throws {
+        let partial = try await run(ToyJob(items: 4, failing: [3]))
+        XCTAssertEqual(partial, .partial)
+        let metadata = try db.connection.query("SELECT metadata->>'toy_ok' AS ok, metadata->>'toy_failed' AS failed FROM batch_runs").first!
+        XCTAssertEqual([try metadata.string("ok"), try metadata.string("failed")], ["3", "1"])
+        XCTAssertEqual(try db.connection.query("SELECT error FROM batch_failures WHERE item_key = 'item:3'").first!.string("error"), "broken")
+
+        let ended = try await run(ToyJob(items: 4, endingItem: 2), ["DATABASE_RETRY_MAX_ATTEMPTS": "1", "DATABASE_RETRY_BASE_DELAY_MS": "1"])
+        XCTAssertEqual(ended, .temporaryFailure, "the database gone ends the run (75), it does not fail item 2 and go on")
+        XCTAssertEqual(try openFailures(), ["item:3"], "nothing recorded for item 2")
     }
 }
