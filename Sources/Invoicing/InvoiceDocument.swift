@@ -27,7 +27,9 @@ enum InvoiceDocument {
 
         let meta = "請求書番号: \(invoice.number)\n発行日: \(japaneseDate(invoice.issueDate))\nお支払期限: \(japaneseDate(invoice.dueDate))"
         var rightY = 100.0
-        rightY += canvas.text(meta, x: 340, y: rightY, width: right - 340, size: 9, align: .right) + 10
+        // Each of the three on one line (a long number prefix shrinks the block rather than wrap it).
+        rightY += canvas.fittedText(meta, x: 340, y: rightY, width: right - 340, fitting: .init(size: 9, minSize: 7, maxLines: 3),
+                                    align: .right).height + 10
         let issuer = templates.render("issuer", ["name": invoice.issuerName, "address": invoice.issuerAddress,
                                                  "registration_number": invoice.issuerRegistration])
         rightY += canvas.text(issuer, x: 340, y: rightY, width: right - 340, size: 9, align: .right)
