@@ -40,7 +40,7 @@ public struct BackupRestorer {
         let exists = try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.into]).first != nil
         var clean = false
         if exists {
-            let target = try Database.connect(ClientConnection.url(core.databaseURL, database: options.into),
+            let target = try Database.connect(DatabaseURL.pointing(core.databaseURL, at: options.into),
                                               policy: core.databaseRetry, applicationName: "backup-restore")
             let tables = try TableInventory.tables(target).count
             target.close()
@@ -64,7 +64,7 @@ public struct BackupRestorer {
         }
         try tools.restore(plain, into: ClientConnection(databaseURL: core.databaseURL, database: options.into),
                           jobs: options.jobs, clean: clean, keepOwners: options.keepOwners)
-        let target = try Database.connect(ClientConnection.url(core.databaseURL, database: options.into),
+        let target = try Database.connect(DatabaseURL.pointing(core.databaseURL, at: options.into),
                                           policy: core.databaseRetry, applicationName: "backup-restore")
         defer { target.close() }
         let present = Set(try TableInventory.tables(target).map(\.qualifiedName))

@@ -28,7 +28,7 @@ struct ScratchRestore {
 
         try tools.restore(path, into: ClientConnection(databaseURL: databaseURL, database: scratch), jobs: jobs,
                           clean: false, keepOwners: false)
-        let restored = try Database.connect(ClientConnection.url(databaseURL, database: scratch),
+        let restored = try Database.connect(DatabaseURL.pointing(databaseURL, at: scratch),
                                             policy: settings.databaseRetry, applicationName: "backup-verify")
         defer { restored.close() }
         let present = Set(try TableInventory.tables(restored).map(\.qualifiedName))
@@ -67,16 +67,4 @@ struct ScratchRestore {
 /// Identifiers cannot be bound as parameters; the server quotes them.
 func quoteIdentifier(_ name: String, _ db: Connection) throws -> String {
     try db.query("SELECT quote_ident($1) AS q", [name]).first!.string("q")
-}
-
-extension ClientConnection {
-    /// `DATABASE_URL` pointing at another database, for our own libpq connections.
-    static func url(_ databaseURL: String, database: String) -> String {
-        if var components = URLComponents(string: databaseURL), components.scheme?.hasPrefix("postgres") == true {
-            components.path = "/" + database
-            return components.string ?? databaseURL
-        }
-        let parts = keyValueParts(databaseURL).filter { $0.key != "dbname" } + [(key: "dbname", value: database)]
-        return parts.map { "\($0.key)=\(quoted($0.value))" }.joined(separator: " ")
-    }
 }

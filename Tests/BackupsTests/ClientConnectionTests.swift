@@ -9,6 +9,11 @@ final class ClientConnectionTests: XCTestCase {
         XCTAssertEqual(client.environment, ["PGPASSWORD": "s@cret"])
     }
 
+    func testAPercentInThePasswordIsDecodedOnce() {
+        // %2541 is "%41" written in a URL; decoding it twice sent "A" to pg_dump instead.
+        XCTAssertEqual(ClientConnection(databaseURL: "postgresql://app:p%2541ss@db/main").password, "p%41ss")
+    }
+
     func testPasswordInTheQueryIsRemovedToo() {
         let client = ClientConnection(databaseURL: "postgres://app@h/main?password=pw&application_name=x", database: "other")
         XCTAssertEqual(client.connectionString, "postgres://app@h/other?application_name=x")

@@ -76,6 +76,14 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(DatabaseURL.password(in: "postgresql://app:s3cr%40t@db:5432/x"), "s3cr@t")
         XCTAssertEqual(DatabaseURL.password(in: "host=db password=pw123 user=app"), "pw123")
         XCTAssertEqual(DatabaseURL.password(in: "postgresql://db/x?password=qq99"), "qq99")
+        // A quoted key=value password with a space was cut at the space, and only half scrubbed.
+        XCTAssertEqual(DatabaseURL.password(in: "host=db password='two words' user=app"), "two words")
+        // Both forms of a percent-encoded password are secrets: the one sent, the one written.
+        XCTAssertEqual(DatabaseURL.secrets(in: "postgresql://app:s%40cret%2541@db/x"), ["s@cret%41", "s%40cret%2541"])
+        XCTAssertEqual(DatabaseURL.redacted("postgresql://app:s%40cret%2541@db/x"), "postgresql://app:***@db/x")
+        XCTAssertEqual(DatabaseURL.pointing("postgresql://app:pw@db:5432/main?sslmode=require", at: "scratch"),
+                       "postgresql://app:pw@db:5432/scratch?sslmode=require")
+        XCTAssertEqual(DatabaseURL.pointing("host=db dbname=main password='a b'", at: "scratch"), "host=db password='a b' dbname=scratch")
         Secrets.shared.register("pw-ZZ-123")
         XCTAssertEqual(Secrets.shared.scrub("failed for postgresql://a:pw-ZZ-123@h"), "failed for postgresql://a:***@h")
     }

@@ -22,7 +22,7 @@ public struct CommandSession {
                 throw Failure(status: .configuration,
                               message: Secrets.shared.scrub(problems.map { "\(name): \($0)" }.joined(separator: "\n")))
             }
-            Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
+            for secret in DatabaseURL.secrets(in: settings.databaseURL) { Secrets.shared.register(secret) }
             // Settings read later by the command itself fail at once.
             return CommandSession(config: config.throwing, settings: settings, name: name)
         } catch let failure as Failure {

@@ -27,7 +27,7 @@ public struct JobRunner {
         }
         do {
             settings = try CoreSettings.load(from: config)
-            Secrets.shared.register(DatabaseURL.password(in: settings.databaseURL))
+            for secret in DatabaseURL.secrets(in: settings.databaseURL) { Secrets.shared.register(secret) }
             // `--now`: one fixed clock for the whole run, read in the configured zone.
             clock = try run.now.map { FixedClock(try TimestampArgument.parseNow($0, timeZone: settings.timeZone)) } ?? self.clock
             try job.configure(config, core: settings, clock: clock)
