@@ -22,7 +22,7 @@ public struct HealthCheck {
             try logger.checkWritable()
             // The log file itself must take lines; opened for append, nothing written (a line
             // here would be a debug line in a log kept at info).
-            let path = session.settings.logDirectory + "/batch_processing.log"
+            let path = session.settings.logDirectory + "/" + Logger.allFileName
             let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
             guard fd >= 0 else { throw LogFileError(path: path, errno: errno) }
             close(fd)

@@ -4,6 +4,10 @@ import Foundation
 /// stderr when a person is watching (a TTY or `--verbose`).
 public final class Logger: @unchecked Sendable {
     public let job: String
+    /// The log files' names, defined once: every line; error and above; runs' start and finish by day.
+    public static let allFileName = "batch_processing.log"
+    public static let errorsFileName = "batch_errors.log"
+    public static func jobsFileName(_ compactDate: String) -> String { "jobs_\(compactDate).log" }
     public var runID: Int64?
     /// A dry run's lines say so, and its errors are logged as warnings: they are what a real run
     /// would meet, not failures anyone must act on, so they stay out of `batch_errors.log`.
@@ -29,8 +33,8 @@ public final class Logger: @unchecked Sendable {
         self.timeZone = timeZone
         self.console = console
         self.clock = clock
-        all = LogFile(path: directory + "/batch_processing.log", maxBytes: maxBytes, keep: keep)
-        errors = LogFile(path: directory + "/batch_errors.log", maxBytes: maxBytes, keep: keep)
+        all = LogFile(path: directory + "/" + Logger.allFileName, maxBytes: maxBytes, keep: keep)
+        errors = LogFile(path: directory + "/" + Logger.errorsFileName, maxBytes: maxBytes, keep: keep)
     }
 
     /// A logger configured from the shared settings.
@@ -74,7 +78,8 @@ public final class Logger: @unchecked Sendable {
 
     /// One line in `jobs_YYYYMMDD.log` (local date) at a run's start and at its finish.
     public func jobEvent(_ message: String, _ metadata: LogMetadata, durationMS: Int? = nil) {
-        let file = LogFile(path: "\(directory)/jobs_\(LocalTime.compactDate(clock.now, in: timeZone)).log", maxBytes: maxBytes, keep: keep)
+        let file = LogFile(path: directory + "/" + Logger.jobsFileName(LocalTime.compactDate(clock.now, in: timeZone)),
+                           maxBytes: maxBytes, keep: keep)
         let line = render(.info, message, metadata, durationMS: durationMS, error: nil)
         try? file.append(line)
         try? all.append(line)
