@@ -13,18 +13,19 @@ public struct BackupJob: Job {
         public init() {}
     }
 
-    public let name = "backup"
-    public var options: Options
-    var settings: BackupSettings!
-    var clock: Clock = SystemClock()
-
-    public init(options: Options) { self.options = options }
+    public static let name = "backup"
+    public let options: Options
+    let settings: BackupSettings
+    let clock: Clock
 
     public var isDryRun: Bool { options.dryRun }
 
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
-        settings = try BackupSettings.load(config)
+    /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
+    public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        self.options = options
+        var settings = try BackupSettings.load(config)
         if let jobs = options.jobs { settings.jobs = jobs }
+        self.settings = settings
         if settings.jobs > 1 && settings.ageRecipient != nil {
             throw UsageError("--jobs above 1 makes a directory-format dump, which age (one file) cannot encrypt; " +
                              "use one job with backup.age_recipient")

@@ -30,12 +30,14 @@ public struct BackupRun: JobCommand {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be 1 to 64") }
     }
 
-    public func makeJob() -> BackupJob {
+    public typealias Work = BackupJob
+
+    public var jobOptions: BackupJob.Options {
         var options = BackupJob.Options()
         options.jobs = jobs
         options.verifyRestore = verifyRestore
         options.dryRun = rehearsal.dryRun
-        return BackupJob(options: options)
+        return options
     }
 }
 

@@ -65,7 +65,8 @@ public protocol JobCommand: AsyncParsableCommand {
     var common: RunOptions { get }
     /// The run's fixed time, when the command takes `--now`.
     var fixedNow: String? { get }
-    func makeJob() -> Work
+    /// The job's options from the command's; the job itself is built by the runner, with its settings.
+    var jobOptions: Work.Options { get }
 }
 
 extension JobCommand {
@@ -78,6 +79,7 @@ extension JobCommand {
     /// The job this command describes, run through the shared life cycle; tests call it with
     /// their own environment on a command parsed from real argv.
     public func execute(arguments: [String], environment: [String: String]? = nil) async -> ExitStatus {
-        await JobRunner(environment: environment).run(makeJob(), settings: common.settings(now: fixedNow), arguments: arguments)
+        await JobRunner(environment: environment).run(Work.self, options: jobOptions, settings: common.settings(now: fixedNow),
+                                                      arguments: arguments)
     }
 }

@@ -26,13 +26,15 @@ public struct InvoiceRun: JobCommand {
 
     public var fixedNow: String? { clock.now }
 
-    public func makeJob() -> InvoiceJob {
+    public typealias Work = InvoiceJob
+
+    public var jobOptions: InvoiceJob.Options {
         var options = InvoiceJob.Options()
         options.month = month
         options.dryRun = rehearsal.dryRun
         options.regenerate = regenerate
         options.send = send
-        return InvoiceJob(options: options)
+        return options
     }
 }
 
@@ -46,10 +48,12 @@ public struct InvoiceSend: JobCommand {
     @OptionGroup public var rehearsal: DryRunOption
     @Option(help: ArgumentHelp("Only this month's invoices (YYYY-MM).", valueName: "month")) public var month: String?
 
-    public func makeJob() -> InvoiceSendJob {
+    public typealias Work = InvoiceSendJob
+
+    public var jobOptions: InvoiceSendJob.Options {
         var options = InvoiceSendJob.Options()
         options.month = month
         options.dryRun = rehearsal.dryRun
-        return InvoiceSendJob(options: options)
+        return options
     }
 }

@@ -26,14 +26,16 @@ public struct RateCalcCompute: JobCommand {
 
     public var fixedNow: String? { clock.now }
 
-    public func makeJob() -> RateCalcJob {
+    public typealias Work = RateCalcJob
+
+    public var jobOptions: RateCalcJob.Options {
         var options = RateCalcJob.Options()
         options.selection.businessIDs = businessIDs
         options.selection.from = days.first
         options.selection.to = days.last
         options.selection.force = force
         options.dryRun = rehearsal.dryRun
-        return RateCalcJob(options: options)
+        return options
     }
 }
 

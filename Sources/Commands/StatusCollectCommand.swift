@@ -17,11 +17,13 @@ public struct StatusCollectCommand: JobCommand {
 
     public var fixedNow: String? { clock.now }
 
-    public func makeJob() -> StatusCollectionJob {
+    public typealias Work = StatusCollectionJob
+
+    public var jobOptions: StatusCollectionJob.Options {
         var options = StatusCollectionJob.Options()
         options.force = force
         options.businessIDs = businessIDs
         options.dryRun = rehearsal.dryRun
-        return StatusCollectionJob(options: options)
+        return options
     }
 }

@@ -16,11 +16,13 @@ public struct UsageAggregateCommand: JobCommand {
 
     public var fixedNow: String? { clock.now }
 
-    public func makeJob() -> UsageAggregateJob {
+    public typealias Work = UsageAggregateJob
+
+    public var jobOptions: UsageAggregateJob.Options {
         var options = UsageAggregateJob.Options()
         options.selection.from = days.first
         options.selection.to = days.last
         options.dryRun = rehearsal.dryRun
-        return UsageAggregateJob(options: options)
+        return options
     }
 }

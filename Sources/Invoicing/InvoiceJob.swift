@@ -16,19 +16,19 @@ public struct InvoiceJob: Job {
         public init() {}
     }
 
-    public let name = "invoice"
-    public var options: Options
+    public static let name = "invoice"
+    public let options: Options
     public var isDryRun: Bool { options.dryRun }
-    var settings: InvoiceSettings!
-    var templates: TextTemplates!
+    let settings: InvoiceSettings
+    let templates: TextTemplates
     /// Nil when this run sends no mail.
-    var mailSettings: InvoiceMailSettings?
+    let mailSettings: InvoiceMailSettings?
     /// Contracts read and stored per transaction, so memory stays flat with the contract count.
     static let pageSize = 1000
 
-    public init(options: Options) { self.options = options }
-
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+    /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
+    public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        self.options = options
         if let text = options.month {
             guard let month = BillingMonth(text) else { throw UsageError("--month \(text): expected YYYY-MM") }
             let current = BillingMonth.containing(clock.now, in: core.timeZone)

@@ -12,16 +12,16 @@ public struct InvoiceSendJob: Job {
         public init() {}
     }
 
-    public let name = "invoice"
-    public var options: Options
+    public static let name = "invoice"
+    public let options: Options
     public var isDryRun: Bool { options.dryRun }
-    var mailSettings: InvoiceMailSettings!
-    var templates: TextTemplates!
+    let mailSettings: InvoiceMailSettings
+    let templates: TextTemplates
     var timeZone = TimeZone.current
 
-    public init(options: Options) { self.options = options }
-
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+    /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
+    public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        self.options = options
         if let month = options.month, BillingMonth(month) == nil {
             throw UsageError("--month \(month): expected YYYY-MM")
         }

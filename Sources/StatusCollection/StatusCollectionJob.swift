@@ -11,15 +11,15 @@ public struct StatusCollectionJob: Job {
         public init() {}
     }
 
-    public let name = "status-collect"
-    public var options: Options
+    public static let name = "status-collect"
+    public let options: Options
     public var isDryRun: Bool { options.dryRun }
-    var settings: StatusCollectionSettings!
-    var sites: SiteRegistry!
+    let settings: StatusCollectionSettings
+    let sites: SiteRegistry
 
-    public init(options: Options) { self.options = options }
-
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+    /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
+    public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        self.options = options
         settings = try StatusCollectionSettings.load(config, core: core)
         do {
             sites = try SiteRegistry(directory: settings.sitesDirectory)

@@ -11,14 +11,14 @@ public struct UsageAggregateJob: Job {
         public init() {}
     }
 
-    public let name = "usage-aggregate"
-    public var options: Options
+    public static let name = "usage-aggregate"
+    public let options: Options
     public var isDryRun: Bool { options.dryRun }
-    var settings: UsageSettings!
+    let settings: UsageSettings
 
-    public init(options: Options) { self.options = options }
-
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+    /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
+    public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        self.options = options
         settings = try UsageSettings.load(config, core: core)
         try CalendarDate.checkRange(from: options.selection.from, to: options.selection.to)
     }

@@ -10,14 +10,14 @@ public struct RateCalcJob: Job {
         public init() {}
     }
 
-    public let name = "rate-calc"
-    public var options: Options
+    public static let name = "rate-calc"
+    public let options: Options
     public var isDryRun: Bool { options.dryRun }
-    var settings: RateCalcSettings!
+    let settings: RateCalcSettings
 
-    public init(options: Options) { self.options = options }
-
-    public mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+    /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
+    public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        self.options = options
         settings = try RateCalcSettings.load(config, core: core)
         try CalendarDate.checkRange(from: options.selection.from, to: options.selection.to)
     }

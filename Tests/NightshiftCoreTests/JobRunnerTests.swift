@@ -9,6 +9,7 @@ import XCTest
 final class JobRunnerTests: XCTestCase {
     /// Items 1…n; those in `failing` fail; `thrown` ends the run itself; `work` runs before the items.
     struct ToyJob: Job {
+        typealias Options = ToyJob
         var items = 3
         var failing: Set<Int> = []
         var thrown: Error?
@@ -16,10 +17,22 @@ final class JobRunnerTests: XCTestCase {
         /// An item whose error ends the run (the database gone even after reconnecting).
         var endingItem: Int?
         var work: (@Sendable (JobContext) throws -> Void)?
-        let name = "toy-job"
+        static let name = "toy-job"
         var isDryRun: Bool { dryRun }
 
-        mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        init(items: Int = 3, failing: Set<Int> = [], thrown: Error? = nil, dryRun: Bool = false, endingItem: Int? = nil,
+             work: (@Sendable (JobContext) throws -> Void)? = nil) {
+            self.items = items
+            self.failing = failing
+            self.thrown = thrown
+            self.dryRun = dryRun
+            self.endingItem = endingItem
+            self.work = work
+        }
+
+        /// The options are the toy job itself; it reads one setting, to have one that can be wrong.
+        init(options: ToyJob, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+            self = options
             _ = try config.int("toy.items", default: 3, range: 0...100)
         }
 
@@ -55,7 +68,7 @@ final class JobRunnerTests: XCTestCase {
     }
 
     func run(_ job: ToyJob, _ extra: [String: String] = [:]) async throws -> ExitStatus {
-        await JobRunner(environment: environment.merging(extra) { $1 }).run(job, settings: RunSettings(consoleMode: .quiet),
+        await JobRunner(environment: environment.merging(extra) { $1 }).run(ToyJob.self, options: job, settings: RunSettings(consoleMode: .quiet),
                                                                            arguments: ["--toy"])
     }
 

@@ -4,18 +4,21 @@ import Postgres
 /// A one-shot batch job. The runner does everything around it (config, logs, connection, lock,
 /// ledger, exit code); a job implements only its own work.
 public protocol Job {
+    associatedtype Options: Sendable
     /// The command name, used as the ledger's job name and the lock's name.
-    var name: String { get }
+    static var name: String { get }
     /// Dry runs take no lock and write no ledger row.
     var isDryRun: Bool { get }
-    /// Reads and validates the job's own settings. A bad value throws `ConfigurationError`.
-    /// `clock` is the run's (fixed by `--now`), for checks that depend on the time.
-    mutating func configure(_ config: ConfigValues, core: CoreSettings, clock: Clock) throws
+    /// Built in one step from its options and settings (no setting filled in later). A bad value
+    /// throws `ConfigurationError` (or is collected by `config`); `clock` is the run's, fixed by
+    /// `--now`, for checks that depend on the time.
+    init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws
     func run(_ context: JobContext) throws -> JobSummary
 }
 
 extension Job {
     public var isDryRun: Bool { false }
+    public var name: String { Self.name }
 }
 
 /// What a job hands its work: the connection, the clock, the logger and the dead-letter list.

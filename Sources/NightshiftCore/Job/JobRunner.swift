@@ -13,16 +13,17 @@ public struct JobRunner {
     }
 
     /// Runs `job` and returns the process exit code. Never throws: every failure becomes a code.
-    public func run<J: Job>(_ job: J, settings run: RunSettings, arguments: [String]) async -> ExitStatus {
-        var job = job
+    public func run<J: Job>(_ type: J.Type, options: J.Options, settings run: RunSettings, arguments: [String]) async -> ExitStatus {
+        let name = J.name
         let console = Console(mode: run.consoleMode)
         let settings: CoreSettings
         let config: ConfigValues
         let clock: Clock
+        let job: J
         do {
             config = try await ConfigValues.load(filePath: run.configPath, environment: environment, collecting: true)
         } catch {
-            Console.writeStderr(Secrets.shared.scrub("\(job.name): \(error)"))
+            Console.writeStderr(Secrets.shared.scrub("\(name): \(error)"))
             return .configuration
         }
         do {
@@ -30,16 +31,16 @@ public struct JobRunner {
             for secret in DatabaseURL.secrets(in: settings.databaseURL) { Secrets.shared.register(secret) }
             // `--now`: one fixed clock for the whole run, read in the configured zone.
             clock = try run.now.map { FixedClock(try TimestampArgument.parseNow($0, timeZone: settings.timeZone)) } ?? self.clock
-            try job.configure(config, core: settings, clock: clock)
+            job = try J(options: options, config: config, core: settings, clock: clock)
             try ConfigValues.raise(config.problems?.all ?? [])
         } catch let error as UsageError {
-            Console.writeStderr("\(job.name): \(error)")
+            Console.writeStderr("\(name): \(error)")
             return .usage
         } catch {
             // Every bad setting at once, one line each, rather than one per run.
             var lines = (config.problems?.all ?? []).map { "\($0)" }
             if !(error is ConfigProblemsFound), !lines.contains("\(error)") { lines.append("\(error)") }
-            for line in lines { Console.writeStderr(Secrets.shared.scrub("\(job.name): \(line)")) }
+            for line in lines { Console.writeStderr(Secrets.shared.scrub("\(name): \(line)")) }
             return .configuration
         }
         let logger = Logger(job: job.name, settings: settings, console: console)
