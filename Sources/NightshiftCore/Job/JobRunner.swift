@@ -38,8 +38,12 @@ public struct JobRunner {
             return .usage
         } catch {
             // Every bad setting at once, one line each, rather than one per run.
-            var lines = (config.problems?.all ?? []).map { "\($0)" }
-            if !(error is ConfigProblemsFound), !lines.contains("\(error)") { lines.append("\(error)") }
+            let problems = config.problems?.all ?? []
+            var lines = problems.map { "\($0)" }
+            // A value already reported as missing or malformed is not reported again by the check
+            // that tripped over its default.
+            let sameKey = (error as? ConfigurationError).map { thrown in problems.contains { $0.key == thrown.key } } ?? false
+            if !(error is ConfigProblemsFound), !sameKey, !lines.contains("\(error)") { lines.append("\(error)") }
             for line in lines { Console.writeStderr(Secrets.shared.scrub("\(name): \(line)")) }
             return .configuration
         }
