@@ -55,11 +55,8 @@ public struct BackupName: Hashable, Sendable {
 
     /// `20261123T010000Z`.
     public static func stamp(_ time: Date) -> String {
-        let seconds = Int64(time.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let second = seconds - days * 86_400
-        let (y, m, d) = CivilCalendar.civilFromDays(days)
-        return String(format: "%04lld%02lld%02lldT%02lld%02lld%02lldZ", y, m, d, second / 3600, second / 60 % 60, second % 60)
+        let f = CivilCalendar.fields(ofSecond: Int64(time.timeIntervalSince1970.rounded(.down)))
+        return String(format: "%04lld%02lld%02lldT%02lld%02lld%02lldZ", f.year, f.month, f.day, f.hour, f.minute, f.second)
     }
 
     static func parseStamp(_ text: String) -> Date? {

@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import Postgres
 
 /// A billing month: its first and last day as `YYYY-MM-DD`.
 public struct BillingMonth: Sendable, Equatable, Comparable, CustomStringConvertible {
@@ -42,11 +43,5 @@ public struct BillingMonth: Sendable, Equatable, Comparable, CustomStringConvert
     public var firstDay: String { description + "-01" }
     public var lastDay: String { description + String(format: "-%02d", dayCount) }
 
-    public var dayCount: Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    public var dayCount: Int { Int(CivilCalendar.daysIn(year: Int64(year), month: Int64(month))) }
 }

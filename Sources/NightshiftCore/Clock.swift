@@ -123,11 +123,9 @@ public enum LocalTime {
         let offset = Int64(zone.secondsFromGMT(for: date))
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + offset * 1000
         let local = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let second = local - days * 86_400
-        let (y, m, d) = CivilCalendar.civilFromDays(days)
+        let f = CivilCalendar.fields(ofSecond: local)
         let fraction = milliseconds ? String(format: ".%03lld", millis - local * 1000) : ""
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", y, m, d, second / 3600, second / 60 % 60, second % 60)
+        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", f.year, f.month, f.day, f.hour, f.minute, f.second)
             + fraction + (offset < 0 ? "-" : "+") + String(format: "%02lld:%02lld", abs(offset) / 3600, abs(offset) / 60 % 60)
     }
 
@@ -140,11 +138,9 @@ public enum LocalTime {
     public static func utcTimestamp(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (y, m, d) = CivilCalendar.civilFromDays(days)
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", y, m, d,
-                      secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, millis - seconds * 1000)
+        let f = CivilCalendar.fields(ofSecond: seconds)
+        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", f.year, f.month, f.day, f.hour, f.minute, f.second,
+                      millis - seconds * 1000)
     }
 }
 

@@ -22,4 +22,23 @@ public enum CivilCalendar {
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
     }
+
+    /// A wall-clock instant counted in whole seconds since 1970-01-01 00:00 (UTC, or local time
+    /// with the offset already added), as calendar fields.
+    public struct Fields: Equatable {
+        public var year, month, day, hour, minute, second: Int64
+    }
+
+    public static func fields(ofSecond seconds: Int64) -> Fields {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let second = seconds - days * 86_400
+        let (y, m, d) = civilFromDays(days)
+        return Fields(year: y, month: m, day: d, hour: second / 3600, minute: second / 60 % 60, second: second % 60)
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    public static func daysIn(year: Int64, month: Int64) -> Int64 {
+        let next = month == 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1)
+        return next - daysFromCivil(year, month, 1)
+    }
 }

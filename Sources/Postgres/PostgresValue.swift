@@ -48,11 +48,8 @@ public enum PostgresTimestamp {
         var seconds = micros / 1_000_000
         var fraction = micros % 1_000_000
         if fraction < 0 { fraction += 1_000_000; seconds -= 1 }
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (y, m, d) = CivilCalendar.civilFromDays(days)
-        return String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
-                      y, m, d, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, fraction)
+        let f = CivilCalendar.fields(ofSecond: seconds)
+        return String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00", f.year, f.month, f.day, f.hour, f.minute, f.second, fraction)
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]+HH[:MM]` as the server prints it (ISO DateStyle).

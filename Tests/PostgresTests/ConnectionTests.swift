@@ -114,4 +114,12 @@ final class ConnectionTests: XCTestCase {
         try c.transaction { try c.query("INSERT INTO nest VALUES (5)") }
         XCTAssertEqual(try c.query("SELECT count(*) AS n FROM nest").first!.int("n"), 3, "an ordinary transaction again afterwards")
     }
+
+    func testCivilCalendarFieldsAndMonthLengths() {
+        // 2026-11-23 12:34:56 UTC, and one second before the epoch.
+        XCTAssertEqual(CivilCalendar.fields(ofSecond: 1_795_437_296), .init(year: 2026, month: 11, day: 23, hour: 12, minute: 34, second: 56))
+        XCTAssertEqual(CivilCalendar.fields(ofSecond: -1), .init(year: 1969, month: 12, day: 31, hour: 23, minute: 59, second: 59))
+        XCTAssertEqual([1, 2, 4, 12].map { CivilCalendar.daysIn(year: 2026, month: $0) }, [31, 28, 30, 31])
+        XCTAssertEqual([2000, 2024, 2100].map { CivilCalendar.daysIn(year: $0, month: 2) }, [29, 29, 28])
+    }
 }
