@@ -27,6 +27,9 @@ public enum CivilCalendar {
     /// with the offset already added), as calendar fields.
     public struct Fields: Equatable {
         public var year, month, day, hour, minute, second: Int64
+        public init(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) {
+            (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
+        }
     }
 
     public static func fields(ofSecond seconds: Int64) -> Fields {
