@@ -52,15 +52,16 @@ let package = Package(
             resources: [.copy("Migrations")]
         ),
 
-        // One module per job's domain logic.
+        // One module per job's domain logic, each with the migrations of the tables it owns.
         .target(name: "StatusCollection", dependencies: ["NightshiftCore", "Postgres", "Web"],
-                resources: [.copy("Sites")]),
+                resources: [.copy("Sites"), .copy("Migrations")]),
 
-        .target(name: "WorkingRates", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
+        .target(name: "WorkingRates", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL"), .copy("Migrations")]),
 
         .target(name: "Backups", dependencies: ["NightshiftCore", "Postgres"]),
         .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
-        .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"]),
+        .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"],
+                resources: [.copy("Migrations")]),
 
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
@@ -69,7 +70,7 @@ let package = Package(
         ]),
 
         // The operator's tool: migrate, check, runs, failures, crontab.
-        .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres", "StatusCollection"]),
+        .target(name: "OperatorTools", dependencies: ["NightshiftCore", "Postgres"]),
 
         // Executables: main.swift only (their commands are in Commands).
         .executableTarget(name: "status-collect", dependencies: ["Commands"]),
@@ -79,7 +80,7 @@ let package = Package(
         .executableTarget(name: "invoice", dependencies: ["Commands"]),
         .executableTarget(name: "nightshift", dependencies: ["Commands"]),
 
-        .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres"], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres", "Commands"], path: "Tests/Support",
                 exclude: ["fixture_server.py", "smtp_sink.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "TestSupport"]),
@@ -90,8 +91,8 @@ let package = Package(
         .testTarget(name: "WorkingRatesTests", dependencies: ["WorkingRates", "Commands", "TestSupport"]),
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "TestSupport"]),
         .testTarget(name: "UsageAggregationTests", dependencies: ["UsageAggregation", "TestSupport"]),
-        .testTarget(name: "InvoicingTests", dependencies: ["Invoicing", "TestSupport"]),
-        .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "TestSupport"]),
+        .testTarget(name: "InvoicingTests", dependencies: ["Invoicing", "Commands", "TestSupport"]),
+        .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -79,7 +79,7 @@ extension JobCommand {
     /// The job this command describes, run through the shared life cycle; tests call it with
     /// their own environment on a command parsed from real argv.
     public func execute(arguments: [String], environment: [String: String]? = nil) async -> ExitStatus {
-        await JobRunner(environment: environment).run(Work.self, options: jobOptions, settings: common.settings(now: fixedNow),
-                                                      arguments: arguments)
+        await JobRunner(environment: environment, schema: .suite)
+            .run(Work.self, options: jobOptions, settings: common.settings(now: fixedNow), arguments: arguments)
     }
 }

@@ -28,7 +28,7 @@ public struct NightshiftMigrate: AsyncParsableCommand {
         try await operate {
             let session = try await CommandSession.open(configPath: run.configPath)
             let db = try session.connect()
-            let applied = try Migrator().migrate(db)
+            let applied = try Migrator(schema: .suite).migrate(db)
             if Console(mode: run.consoleMode).showsProgress {
                 print(applied.isEmpty ? "schema is current" : "applied: " + applied.joined(separator: ", "))
             }
@@ -50,7 +50,7 @@ public struct NightshiftCheck: AsyncParsableCommand {
             for line in failure.message.split(separator: "\n") { print("FAIL  config: \(line)") }
             throw ExitCode(ExitStatus.failed.rawValue)
         }
-        let items = HealthCheck.run(session: session)
+        let items = HealthCheck.run(session: session, schema: .suite, modules: ModuleCheck.suite)
         for item in items { print("\(item.ok ? "ok  " : "FAIL")  \(item.name): \(item.detail)") }
         if items.contains(where: { !$0.ok }) { throw ExitCode(ExitStatus.failed.rawValue) }
     }

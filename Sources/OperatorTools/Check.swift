@@ -1,17 +1,13 @@
 import Foundation
 import NightshiftCore
 import Postgres
-import StatusCollection
 
-/// `nightshift check`: what an operator verifies after an install or a change.
+/// `nightshift check`: what an operator verifies after an install or a change — the core's items
+/// (config, log directory, database, schema), then each module's.
 public struct HealthCheck {
-    public struct Item {
-        public let name: String
-        public let ok: Bool
-        public let detail: String
-    }
+    public typealias Item = CheckItem
 
-    public static func run(session: CommandSession) -> [Item] {
+    public static func run(session: CommandSession, schema: Schema, modules: [ModuleCheck]) -> [Item] {
         var items = [Item(name: "config", ok: true, detail: session.config.filePath ?? "environment only")]
         let unknown = session.config.unknownFileKeys
         items.append(Item(name: "config keys", ok: unknown.isEmpty, detail: unknown.isEmpty ? "all known" : unknown.map {
@@ -32,16 +28,14 @@ public struct HealthCheck {
             items.append(Item(name: "log directory", ok: false, detail: "\(error)"))
         }
 
-        var sites: SiteRegistry?
-        do {
-            let settings = try StatusCollectionSettings.load(session.config, core: session.settings)
-            sites = try SiteRegistry(directory: settings.sitesDirectory)
-            let names = sites!.sites.keys.sorted().map { "\($0) (\(sites!.origins[$0]!))" }
-            items.append(Item(name: "site definitions", ok: true, detail: names.joined(separator: ", ")))
-        } catch {
-            items.append(Item(name: "site definitions", ok: false, detail: "\(error)"))
-        }
+        let db = database(session, schema: schema, into: &items)
+        defer { db?.close() }
+        for module in modules { items += module.items(session.config, session.settings, db) }
+        return items
+    }
 
+    /// The database's items; the connection when it is reachable and its schema current.
+    private static func database(_ session: CommandSession, schema: Schema, into items: inout [Item]) -> Connection? {
         let db: Connection
         do {
             db = try Connection(url: session.settings.databaseURL, applicationName: "nightshift-check")
@@ -49,27 +43,17 @@ public struct HealthCheck {
             items.append(Item(name: "database", ok: true, detail: "reachable, PostgreSQL \(version)"))
         } catch {
             items.append(Item(name: "database", ok: false, detail: Secrets.shared.scrub("\(error)")))
-            return items
+            return nil
         }
-        defer { db.close() }
         do {
-            let pending = try Migrator().pending(db)
+            let pending = try Migrator(schema: schema).pending(db)
             items.append(Item(name: "schema", ok: pending.isEmpty,
                               detail: pending.isEmpty ? "current" : "pending: \(pending.joined(separator: ", ")) — run nightshift migrate"))
-            if pending.isEmpty, let sites {
-                let rows = try db.query("SELECT id, site, listing_url FROM business WHERE active ORDER BY id").rows
-                var problems = [String]()
-                for row in rows {
-                    let id = try row.int("id"), site = try row.string("site"), url = try row.string("listing_url")
-                    guard let compiled = sites[site] else { problems.append("business \(id): unknown site \(site)"); continue }
-                    if !compiled.accepts(listingURL: url) { problems.append("business \(id): URL does not fit site \(site)") }
-                }
-                items.append(Item(name: "businesses", ok: problems.isEmpty,
-                                  detail: problems.isEmpty ? "\(rows.count) active, all with a known site" : problems.joined(separator: "; ")))
-            }
+            if pending.isEmpty { return db }
         } catch {
             items.append(Item(name: "schema", ok: false, detail: "\(error)"))
         }
-        return items
+        db.close()
+        return nil
     }
 }

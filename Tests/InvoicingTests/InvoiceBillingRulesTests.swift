@@ -1,3 +1,4 @@
+import Commands
 import Documents
 import Foundation
 import NightshiftCore
@@ -136,7 +137,7 @@ extension InvoiceRunTests {
 final class FailureKeyMigrationTests: XCTestCase {
     func testOpenContractFailuresTakeTheirRunsMonth() throws {
         let db = try TestDatabase(migrated: false)
-        let all = Migrator.bundled()
+        let all = Schema.suite.migrations()
         try Migrator(migrations: all.filter { $0.version < 5 }).migrate(db.connection)
         try db.connection.execute(script: """
             INSERT INTO batch_runs (id, job, host, pid, status, arguments, metadata) VALUES

@@ -1,4 +1,5 @@
 import Foundation
+import Commands
 import NightshiftCore
 import Postgres
 import XCTest
@@ -40,7 +41,7 @@ public final class TestDatabase {
         let admin = try! Connection(url: TestEnvironment.adminURL)
         try! admin.execute(script: "CREATE DATABASE \(name)")
         let db = try! Connection(url: TestDatabase.url(for: name))
-        try! Migrator().migrate(db)
+        try! Migrator(schema: .suite).migrate(db)
         db.close()
         atexit {
             if let admin = try? Connection(url: TestEnvironment.adminURL) {

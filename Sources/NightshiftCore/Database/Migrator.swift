@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 
-/// Applies the numbered SQL files in `Migrations/` in order, each in its own transaction, and
-/// records them in `schema_migrations`. Safe to run twice or from two hosts at once.
+/// Applies the numbered SQL files of every module's `Migrations/` (a `Schema`) in order, each in
+/// its own transaction, and records them in `schema_migrations`. Safe to run twice or from two hosts at once.
 public struct Migrator {
     public struct Migration: Sendable {
         public let version: Int
@@ -12,19 +12,12 @@ public struct Migrator {
 
     public let migrations: [Migration]
 
-    public init(migrations: [Migration] = Migrator.bundled()) {
+    public init(migrations: [Migration]) {
         self.migrations = migrations.sorted { $0.version < $1.version }
     }
 
-    public static func bundled() -> [Migration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil),
-              let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
-        return files.filter { $0.hasSuffix(".sql") }.compactMap { file in
-            guard let version = Int(file.prefix(while: \.isNumber)),
-                  let sql = try? String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
-            else { return nil }
-            return Migration(version: version, name: String(file.dropLast(4)), sql: sql)
-        }
+    public init(schema: Schema) {
+        self.init(migrations: schema.migrations())
     }
 
     /// Applies what is pending; returns the names applied (empty when the schema was current).
@@ -50,21 +43,16 @@ public struct Migrator {
         return done
     }
 
-    /// Names of the bundled migrations not yet applied, from the file names alone (no SQL is
+    /// Names of the schema's migrations not yet applied, from the file names alone (no SQL is
     /// read) and one query: what every job checks before it starts.
-    public static func pendingNames(_ db: Connection) throws -> [String] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil),
-              let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
-        let bundled = files.filter { $0.hasSuffix(".sql") }.compactMap { file in
-            Int(file.prefix(while: \.isNumber)).map { (version: $0, name: String(file.dropLast(4))) }
-        }.sorted { $0.version < $1.version }
+    public static func pendingNames(_ db: Connection, schema: Schema) throws -> [String] {
         let applied: Set<Int>
         do {
             applied = Set(try db.query("SELECT version FROM schema_migrations").rows.map { try $0.int("version") })
         } catch let error as PostgresError where error.sqlState == "42P01" {
             applied = []  // never migrated
         }
-        return bundled.filter { !applied.contains($0.version) }.map(\.name)
+        return schema.versions.filter { !applied.contains($0.version) }.map(\.name)
     }
 
     /// Names of migrations not yet applied (all of them when the table is missing).

@@ -6,10 +6,13 @@ import Postgres
 public struct JobRunner {
     public var clock: Clock
     public var environment: [String: String]?
+    /// What "the schema is current" means before a job starts: the program's modules' migrations.
+    public var schema: Schema
 
-    public init(clock: Clock = SystemClock(), environment: [String: String]? = nil) {
+    public init(clock: Clock = SystemClock(), environment: [String: String]? = nil, schema: Schema = Schema([.core])) {
         self.clock = clock
         self.environment = environment
+        self.schema = schema
     }
 
     /// Runs `job` and returns the process exit code. Never throws: every failure becomes a code.
@@ -84,7 +87,7 @@ public struct JobRunner {
         }
         defer { db.close() }
         do {
-            let pending = try Migrator.pendingNames(db)
+            let pending = try Migrator.pendingNames(db, schema: schema)
             guard pending.isEmpty else {
                 console.failureSummary("\(job.name): configuration error: the database schema is not up to date " +
                                        "(\(pending.count) migration(s) pending, first \(pending[0])): run `nightshift migrate`")
