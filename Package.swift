@@ -37,7 +37,6 @@ let package = Package(
         // Thin safe wrappers: no C pointer leaves these modules.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "Web", dependencies: ["CCurl", "CLibXML2"]),
-        .target(name: "Mail", dependencies: ["CCurl"]),
         .target(name: "Documents", dependencies: ["CPangoCairo", "CPoppler",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
 
@@ -52,6 +51,10 @@ let package = Package(
             resources: [.copy("Migrations")]
         ),
 
+        // The suite's mail: SMTP through libcurl (no C pointer leaves it), its settings, and the
+        // outbox every job sends through.
+        .target(name: "Mail", dependencies: ["CCurl", "NightshiftCore", "Postgres"], resources: [.copy("Migrations")]),
+
         // One module per job's domain logic, each with the migrations of the tables it owns.
         .target(name: "StatusCollection", dependencies: ["NightshiftCore", "Postgres", "Web"],
                 resources: [.copy("Sites"), .copy("Migrations")]),
@@ -65,7 +68,7 @@ let package = Package(
 
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
-            "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "OperatorTools",
+            "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "Mail", "OperatorTools",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,4 +1,5 @@
 import Invoicing
+import Mail
 import NightshiftCore
 import StatusCollection
 import WorkingRates
@@ -6,7 +7,7 @@ import WorkingRates
 extension Schema {
     /// Every table of the suite, from the modules that own them; `nightshift migrate` applies
     /// it and every job checks it is current before it starts.
-    public static let suite = Schema([.core, .statusCollection, .workingRates, .billing])
+    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing])
 }
 
 extension ModuleCheck {

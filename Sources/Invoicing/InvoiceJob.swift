@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import Mail
 import NightshiftCore
 import Postgres
 
@@ -22,7 +23,7 @@ public struct InvoiceJob: Job {
     let settings: InvoiceSettings
     let templates: TextTemplates
     /// Nil when this run sends no mail.
-    let mailSettings: InvoiceMailSettings?
+    let mailSettings: MailSettings?
     /// Contracts read and stored per transaction, so memory stays flat with the contract count.
     static let pageSize = 1000
 
@@ -39,7 +40,7 @@ public struct InvoiceJob: Job {
         }
         settings = try InvoiceSettings.load(config, core: core)
         let send = try options.send || config.bool("invoice.send", default: false)
-        mailSettings = send ? try InvoiceMailSettings.load(config) : nil
+        mailSettings = send ? try MailSettings.load(config) : nil
         templates = try InvoiceSettings.templates(config, names: InvoiceDocument.templateNames + (send ? InvoiceMail.templateNames : []))
     }
 
@@ -95,8 +96,8 @@ public struct InvoiceJob: Job {
                 mailed = try mailer.sendUnsent(month: month, into: &summary)
             }
         }
-        summary.metadata = ["month": .string(month.description), "created": .int(created), "existing": .int(existing),
-                            "unbillable": .int(unbillable), "rendered": .int(rendered), "billed_yen": .int(billedYen)]
+        summary.metadata.merge(["month": .string(month.description), "created": .int(created), "existing": .int(existing),
+                            "unbillable": .int(unbillable), "rendered": .int(rendered), "billed_yen": .int(billedYen)]) { $1 }
         summary.message = "\(month): \(created) invoices created (\(existing) existed), \(rendered) PDFs"
         if let mailed {
             summary.metadata["mailed"] = .int(mailed.sent)

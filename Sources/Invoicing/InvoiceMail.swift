@@ -21,6 +21,12 @@ enum InvoiceMail {
         var pdfSHA256: String
     }
 
+    /// Why an invoice's mail cannot be put together (its PDF changed or is gone).
+    struct Unsendable: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// Fixed before the first attempt and stored, so a resend is recognisably the same message.
     static func messageID(_ number: String, from: MailAddress) -> String { "invoice.\(number)@\(from.domain)" }
 

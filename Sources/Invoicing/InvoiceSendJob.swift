@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import Mail
 import NightshiftCore
 
 /// `invoice send`: emails every rendered invoice not yet sent (of one month, or all). Runs under
@@ -15,7 +16,7 @@ public struct InvoiceSendJob: Job {
     public static let name = "invoice"
     public let options: Options
     public var isDryRun: Bool { options.dryRun }
-    let mailSettings: InvoiceMailSettings
+    let mailSettings: MailSettings
     let templates: TextTemplates
     var timeZone = TimeZone.current
 
@@ -25,7 +26,7 @@ public struct InvoiceSendJob: Job {
         if let month = options.month, BillingMonth(month) == nil {
             throw UsageError("--month \(month): expected YYYY-MM")
         }
-        mailSettings = try InvoiceMailSettings.load(config)
+        mailSettings = try MailSettings.load(config)
         templates = try InvoiceSettings.templates(config, names: InvoiceMail.templateNames)
         timeZone = core.timeZone
     }
@@ -46,7 +47,7 @@ public struct InvoiceSendJob: Job {
         }
         let mailer = InvoiceMailer(settings: mailSettings, templates: templates, context: context, timeZone: timeZone)
         let outcome = try mailer.sendUnsent(month: month, into: &summary)
-        summary.metadata = ["mode": .string("send"), "mailed": .int(outcome.sent), "unsent": .int(outcome.failed)]
+        summary.metadata.merge(["mode": .string("send"), "mailed": .int(outcome.sent), "unsent": .int(outcome.failed)]) { $1 }
         if let month { summary.metadata["month"] = .string(month.description) }
         summary.message = "\(outcome.sent) invoices mailed, \(outcome.failed) unsent"
         return summary

@@ -55,7 +55,7 @@ final class InvoiceMailTests: XCTestCase {
         var result: [String: (String, String, Int)] = [:]
         for row in try db.connection.query("""
             SELECT i.invoice_number, d.status, d.message_id, d.attempts, d.sent_at IS NOT NULL AS has_sent_at
-              FROM mail_delivery d JOIN invoice i ON i.id = d.invoice_id
+              FROM mail_outbox d JOIN invoice i ON d.about = 'invoice:' || i.id
             """).rows {
             XCTAssertEqual(try row.bool("has_sent_at"), try row.string("status") == "sent")
             result[try row.string("invoice_number")] = (try row.string("status"), try row.string("message_id"), try row.int("attempts"))
@@ -253,7 +253,7 @@ final class InvoiceMailTests: XCTestCase {
         }
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice WHERE rendered_at IS NOT NULL").first!.int("n"), 0)
         try killInvoice(arguments, smtp: sink.url) {
-            try db.connection.query("SELECT count(*) AS n FROM mail_delivery WHERE status = 'sent'").first!.int("n") >= 50
+            try db.connection.query("SELECT count(*) AS n FROM mail_outbox WHERE status = 'sent'").first!.int("n") >= 50
         }
         XCTAssertLessThan(try sink.messages().count, 200, "killed before the last message")
 
@@ -262,7 +262,7 @@ final class InvoiceMailTests: XCTestCase {
 
         let rows = try db.connection.query("""
             SELECT i.contract_id, i.invoice_number, i.pdf_path, i.pdf_sha256, d.status, d.message_id
-              FROM invoice i LEFT JOIN mail_delivery d ON d.invoice_id = i.id ORDER BY i.contract_id
+              FROM invoice i LEFT JOIN mail_outbox d ON d.about = 'invoice:' || i.id ORDER BY i.contract_id
             """).rows
         XCTAssertEqual(try rows.map { try $0.int("contract_id") }, Array(1...200), "one invoice per contract")
         var files: [String] = []
@@ -294,5 +294,39 @@ final class InvoiceMailTests: XCTestCase {
         let statuses = try db.connection.query("SELECT status FROM batch_runs WHERE job = 'invoice' ORDER BY id").rows.map { try $0.string("status") }
         XCTAssertEqual(statuses, ["abandoned", "abandoned", "succeeded"])
         XCTAssertEqual(try openFailures(), [:])
+    }
+
+    /// An installation upgraded from the `mail_delivery` table: what was sent is not sent again,
+    /// and an interrupted delivery goes out under the Message-ID it already had.
+    func testDeliveriesRecordedBeforeTheOutboxKeepTheirStateThroughTheMigration() throws {
+        try contracts(2)
+        let sink = try SMTPSink()
+        XCTAssertEqual(try invoice(["--now", "2026-11-01T06:00"], smtp: sink.url).status, 0)
+        // Back to the schema before the outbox, with the table exactly as migration 0004 made it.
+        let billing = try String(contentsOfFile: TestEnvironment.packageRoot + "/Sources/Invoicing/Migrations/0004_billing.sql", encoding: .utf8)
+        let ddl = billing[billing.range(of: "CREATE TABLE mail_delivery")!.lowerBound...]
+        try db.connection.execute(script: """
+            DROP TABLE mail_outbox;
+            DELETE FROM schema_migrations WHERE version >= 6;
+            \(ddl[..<ddl.range(of: ");")!.upperBound])
+            INSERT INTO mail_delivery (invoice_id, recipient, message_id, status, attempts, sent_at) VALUES
+              (1, 'keiri1@customer.example', 'invoice.INV-202610-000001-000001@nightshift.example', 'sent', 1, '2026-11-01 06:00:05+09'),
+              (2, 'old-address@customer.example', 'invoice.INV-202610-000002-000002@old.example', 'pending', 2, NULL);
+            """)
+        let migrate = try runToEnd("nightshift", ["migrate"], environment: environment(sink.url))
+        XCTAssertEqual(migrate.status, 0, migrate.stderr)
+
+        let send = try invoice(["send"], smtp: sink.url)
+        XCTAssertEqual(send.status, 0, send.stderr)
+        let messages = try sink.messages()
+        XCTAssertEqual(messages.map(\.message_id), ["<invoice.INV-202610-000002-000002@old.example>"], "only the unsent one, under its ID")
+        XCTAssertEqual(messages.map(\.rcpt_tos), [["old-address@customer.example"]], "to the address it was posted to")
+        let rows = try db.connection.query("""
+            SELECT about, status, attempts, to_char(sent_at AT TIME ZONE 'Asia/Tokyo', 'HH24:MI:SS') AS sent FROM mail_outbox ORDER BY about
+            """).rows.map { "\(try $0.string("about")) \(try $0.string("status")) \(try $0.int("attempts")) \(try $0.optionalString("sent") ?? "-")" }
+        XCTAssertEqual(rows.first, "invoice:1 sent 1 06:00:05")
+        XCTAssertTrue(rows.last?.hasPrefix("invoice:2 sent 3 ") == true, "\(rows)")
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertEqual(try db.connection.query("SELECT to_regclass('mail_delivery') IS NULL AS gone").first!.bool("gone"), true)
     }
 }

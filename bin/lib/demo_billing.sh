@@ -48,7 +48,7 @@ echo "Invoices for October 2026 (integer yen; tax = floor(subtotal × 10%)):"
 psql_demo -F ' | ' -c "
 SELECT i.invoice_number, i.recipient_name, i.period_start || '..' || i.period_end AS period, i.subtotal_yen, i.tax_yen, i.total_yen,
        d.status AS mail, to_char(d.sent_at AT TIME ZONE 'Asia/Tokyo', 'MM-DD HH24:MI') AS sent
-  FROM invoice i LEFT JOIN mail_delivery d ON d.invoice_id = i.id ORDER BY i.id" | sed 's/^/  /'
+  FROM invoice i LEFT JOIN mail_outbox d ON d.about = 'invoice:' || i.id ORDER BY i.id" | sed 's/^/  /'
 echo "Lines:"
 psql_demo -F ' | ' -c "
 SELECT i.invoice_number, l.description, l.quantity, l.unit_price_yen, l.amount_yen

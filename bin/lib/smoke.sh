@@ -195,7 +195,7 @@ m = mails[0]
 assert m["rcpt_tos"] == ["billing@smoke.example"] and "INV-202611-000001-000001" in m["subject"], m
 assert m["attachments"][0]["sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(), m
 PY
-[ "$(psql_smoke "SELECT status FROM mail_delivery")" = "sent" ] || fail "the delivery is recorded as sent"
+[ "$(psql_smoke "SELECT status FROM mail_outbox")" = "sent" ] || fail "the delivery is recorded as sent"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 grep -q '"level":"debug"' "$LOG_DIR/batch_processing.log" && fail "no debug line in a log kept at info"

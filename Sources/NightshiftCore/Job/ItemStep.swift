@@ -16,14 +16,18 @@ public struct ItemStep<Item> {
     public var label: (Item) -> String
     /// Log fields naming an item.
     public var fields: (Item) -> LogMetadata
+    /// Whether an item interrupted by a lost connection is done again after reconnecting. Not
+    /// for work with an effect outside the database (a mail sent): the run stops instead.
+    public var isRepeatable: Bool
 
     public init(name: String, failureMessage: String, keys: @escaping (Item) -> [String], label: @escaping (Item) -> String,
-                fields: @escaping (Item) -> LogMetadata = { _ in [:] }) {
+                fields: @escaping (Item) -> LogMetadata = { _ in [:] }, isRepeatable: Bool = true) {
         self.name = name
         self.failureMessage = failureMessage
         self.keys = keys
         self.label = label
         self.fields = fields
+        self.isRepeatable = isRepeatable
     }
 
     /// The one rule: an error fails its item, unless it means the run cannot go on — the database
@@ -46,11 +50,15 @@ extension JobContext {
         var counts = (ok: 0, failed: 0)
         for item in items {
             do {
-                try unitOfWork("\(step.name) \(step.label(item))") { try process(item) }
+                if step.isRepeatable {
+                    try unitOfWork("\(step.name) \(step.label(item))") { try process(item) }
+                } else {
+                    try process(item)
+                }
                 try failures?.resolve(itemKeys: step.keys(item))
                 counts.ok += 1
             } catch where !ItemStep<Item>.endsRun(error) {
-                try fail(item, step, error: "\(error)", into: &summary)
+                try fail(item, step, error: error, into: &summary)
                 counts.failed += 1
             }
         }
@@ -70,7 +78,7 @@ extension JobContext {
             do {
                 prepared.append((item, try prepare(item)))
             } catch where !ItemStep<Item>.endsRun(error) {
-                try fail(item, step, error: "\(error)", into: &summary)
+                try fail(item, step, error: error, into: &summary)
                 failed += 1
             }
         }
@@ -83,13 +91,15 @@ extension JobContext {
         return counts
     }
 
-    private func fail<Item>(_ item: Item, _ step: ItemStep<Item>, error: String, into summary: inout JobSummary) throws {
+    private func fail<Item>(_ item: Item, _ step: ItemStep<Item>, error: Error, into summary: inout JobSummary) throws {
+        let reason = "\(error)"
         summary.itemsFailed += 1
-        summary.failedItems.append("\(step.label(item)): \(error)")
+        summary.failedItems.append("\(step.label(item)): \(reason)")
         var fields = step.fields(item)
-        fields["reason"] = .string(error)
+        fields["reason"] = .string(reason)
         logger.error(step.failureMessage, fields)
-        for key in step.keys(item) { try failures?.record(itemKey: key, error: error, attempts: 1) }
+        let attempts = (error as? AttemptedError)?.attempts ?? 1
+        for key in step.keys(item) { try failures?.record(itemKey: key, error: reason, attempts: attempts) }
     }
 
     private func record<Item>(_ step: ItemStep<Item>, _ counts: (ok: Int, failed: Int), into summary: inout JobSummary) {
@@ -102,3 +112,10 @@ extension JobContext {
         add("\(step.name)_failed", counts.failed)
     }
 }
+
+/// An item's error that knows how many attempts were made (recorded in `batch_failures`).
+public protocol AttemptedError: Error {
+    var attempts: Int { get }
+}
+
+extension RetryExhausted: AttemptedError {}

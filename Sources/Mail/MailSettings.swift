@@ -1,18 +1,23 @@
 import Foundation
-import Mail
 import NightshiftCore
 
-/// `smtp.*` (env `SMTP_*`): the server invoices are submitted to, the sender, and how often a
-/// transient failure is tried again. Read only when mail is to be sent.
-public struct InvoiceMailSettings: Sendable {
+/// `smtp.*` (env `SMTP_*`): the server every mail of the suite is submitted to, the sender, and
+/// how often a transient failure is tried again. Read only when mail is to be sent.
+public struct MailSettings: Sendable {
     public var server: SMTPServer
     public var from: MailAddress
     public var retry: RetryPolicy
 
-    static let retryDefaults = RetryPolicy(backoff: .exponential, maxAttempts: 4, baseDelaySeconds: 2,
+    public init(server: SMTPServer, from: MailAddress, retry: RetryPolicy = MailSettings.retryDefaults) {
+        self.server = server
+        self.from = from
+        self.retry = retry
+    }
+
+    public static let retryDefaults = RetryPolicy(backoff: .exponential, maxAttempts: 4, baseDelaySeconds: 2,
                                            maxDelaySeconds: 30, jitter: 0.2)
 
-    public static func load(_ config: ConfigValues) throws -> InvoiceMailSettings {
+    public static func load(_ config: ConfigValues) throws -> MailSettings {
         let url = try config.requiredString("smtp.url")
         guard SMTPServer.isValidURL(url) else {
             throw ConfigurationError(key: "smtp.url", source: config.source(of: "smtp.url"),
@@ -36,7 +41,7 @@ public struct InvoiceMailSettings: Sendable {
                                 connectTimeoutSeconds: Double(try config.int("smtp.connect_timeout_seconds", default: 10, range: 1...300)),
                                 timeoutSeconds: Double(try config.int("smtp.timeout_seconds", default: 60, range: 1...3600)),
                                 caFile: try config.optionalString("smtp.ca_file"))
-        return InvoiceMailSettings(server: server, from: from,
-                                   retry: try RetryPolicy.load(from: config, prefix: "smtp.retry", defaults: retryDefaults))
+        return MailSettings(server: server, from: from,
+                            retry: try RetryPolicy.load(from: config, prefix: "smtp.retry", defaults: retryDefaults))
     }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import Mail
+import NightshiftCore
+import Postgres
+import TestSupport
+import XCTest
+
+/// The outbox with any kind of message (not only invoices), against a real PostgreSQL and a real
+/// SMTP server.
+final class OutboxTests: XCTestCase {
+    var db: TestDatabase!
+    var logs: String!
+
+    override func setUpWithError() throws {
+        db = try TestDatabase()
+        logs = try temporaryDirectory()
+    }
+
+    override func tearDown() {
+        db = nil
+        try? FileManager.default.removeItem(atPath: logs)
+    }
+
+    func outbox(_ url: String, attempts: Int = 1) -> Outbox {
+        let settings = MailSettings(server: SMTPServer(url: url, startTLS: .off), from: MailAddress("ops@nightshift.example")!,
+                                    retry: RetryPolicy(backoff: .fixed, maxAttempts: attempts, baseDelaySeconds: 0.01,
+                                                       maxDelaySeconds: 0.01, jitter: 0))
+        let logger = Logger(job: "outbox-test", directory: logs, level: .info, timeZone: .current, console: Console(mode: .quiet))
+        return Outbox(db: db.connection, settings: settings, logger: logger)
+    }
+
+    func message(_ letter: Outbox.Letter, to: MailAddress) -> [UInt8] {
+        MailMessage(from: MailAddress("ops@nightshift.example")!, to: [to], subject: "about \(letter.about)", body: "本文\n",
+                    attachments: [], messageID: letter.messageID, date: Date(timeIntervalSince1970: 1_793_480_400))
+            .rendered(timeZone: TimeZone(identifier: "Asia/Tokyo")!)
+    }
+
+    func rows() throws -> [String] {
+        try db.connection.query("SELECT about, status, attempts, coalesce(last_error, '-') AS e FROM mail_outbox ORDER BY about").rows.map {
+            "\(try $0.string("about")) \(try $0.string("status")) \(try $0.int("attempts")) \(try $0.string("e"))"
+        }
+    }
+
+    func testALetterIsSentOnceUnderTheIDItWasFirstPostedWith() throws {
+        let sink = try SMTPSink()
+        let box = outbox(sink.url)
+        let report = Outbox.Letter(about: "report:2026-10", recipient: "owner@customer.example", messageID: "report.2026-10@nightshift.example")
+        let alert = Outbox.Letter(about: "alert:7", recipient: "oncall@nightshift.example", messageID: "alert.7@nightshift.example")
+        var posted = try box.post([report, alert])
+        XCTAssertEqual(posted, ["report:2026-10": report, "alert:7": alert])
+        try box.deliver(posted["alert:7"]!) { message(posted["alert:7"]!, to: $0) }
+        // Posted again by a later run with another ID: the pending one keeps its first ID, the sent
+        // one is not handed out any more.
+        var again = report
+        again.messageID = "report.2026-10.second@nightshift.example"
+        posted = try box.post([again, alert])
+        XCTAssertEqual(posted, ["report:2026-10": report])
+        try box.deliver(posted["report:2026-10"]!) { message(posted["report:2026-10"]!, to: $0) }
+
+        XCTAssertEqual(try sink.messages().map(\.message_id).sorted(),
+                       ["<alert.7@nightshift.example>", "<report.2026-10@nightshift.example>"])
+        XCTAssertEqual(try rows(), ["alert:7 sent 1 -", "report:2026-10 sent 1 -"])
+        XCTAssertEqual(try box.post([report, alert]), [:])
+    }
+
+    func testAFailureIsRecordedOnTheRowAndTheServerDownStopsTheRestBeingTried() throws {
+        let box = outbox("smtp://127.0.0.1:\(SMTPSink.freePort())", attempts: 2)
+        let letters = (1...3).map { Outbox.Letter(about: "alert:\($0)", recipient: "oncall@nightshift.example", messageID: "alert.\($0)@x.example") }
+        let bad = Outbox.Letter(about: "alert:9", recipient: "not an address", messageID: "alert.9@x.example")
+        let posted = try box.post(letters + [bad])
+        XCTAssertThrowsError(try box.deliver(posted["alert:9"]!) { _ in XCTFail("not composed"); return [] }) {
+            XCTAssertEqual(($0 as? Outbox.NotSent)?.attempts, 0)
+        }
+        var attempts: [Int] = []
+        for letter in letters {
+            XCTAssertThrowsError(try box.deliver(posted[letter.about]!) { message(letter, to: $0) }) {
+                attempts.append(($0 as? Outbox.NotSent)?.attempts ?? -1)
+            }
+        }
+        XCTAssertEqual(attempts, [2, 0, 0], "the first is tried twice; with the server unreachable the rest are not tried")
+        let recorded = try rows()
+        XCTAssertTrue(recorded[0].hasPrefix("alert:1 pending 2 "), "\(recorded)")
+        XCTAssertTrue(recorded[1].hasPrefix("alert:2 pending 0 not sent: smtp://127.0.0.1:"), "\(recorded)")
+        XCTAssertEqual(recorded[3], "alert:9 pending 0 the address \"not an address\" is not a valid email address")
+    }
+}
