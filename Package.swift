@@ -37,8 +37,6 @@ let package = Package(
         // Thin safe wrappers: no C pointer leaves these modules.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "Web", dependencies: ["CCurl", "CLibXML2"]),
-        .target(name: "Documents", dependencies: ["CPangoCairo", "CPoppler",
-                                                  .product(name: "Mustache", package: "swift-mustache")]),
 
         // The shared core every command stands on.
         .target(
@@ -54,6 +52,11 @@ let package = Package(
         // The suite's mail: SMTP through libcurl (no C pointer leaves it), its settings, and the
         // outbox every job sends through.
         .target(name: "Mail", dependencies: ["CCurl", "NightshiftCore", "Postgres"], resources: [.copy("Migrations")]),
+
+        // Documents for any job: PDFs drawn with cairo + pango and read back with poppler (no C
+        // pointer leaves it), the render-and-check pipeline, operator-editable templates.
+        .target(name: "Documents", dependencies: ["CPangoCairo", "CPoppler", "NightshiftCore",
+                                                  .product(name: "Mustache", package: "swift-mustache")]),
 
         // One module per job's domain logic, each with the migrations of the tables it owns.
         .target(name: "StatusCollection", dependencies: ["NightshiftCore", "Postgres", "Web"],

@@ -1,8 +1,9 @@
 import Foundation
 import Mustache
+import NightshiftCore
 
-/// Plain-text Mustache templates from a directory (`templates/`), for the texts an operator may
-/// edit: document blocks, notes, mail subjects and bodies. `{{name}}` inserts a value as is
+/// Plain-text Mustache templates of one kind of document (`templates/<kind>/`), for the texts an
+/// operator may edit: document blocks, notes, mail subjects and bodies. `{{name}}` inserts a value as is
 /// (no HTML escaping: these are not web pages).
 public struct TextTemplates: Sendable {
     public let directory: String
@@ -26,20 +27,39 @@ public struct TextTemplates: Sendable {
         self.templates = templates
     }
 
+    /// The templates `names` of a kind of document, from `templates.dir` (this install's
+    /// `templates/` by default); missing or malformed ones are a configuration error.
+    public init(kind: String, config: ConfigValues, names: [String]) throws {
+        let directory = try config.string("templates.dir", default: TextTemplates.installDirectory)
+        do {
+            try self.init(directory: directory + "/" + kind, names: names)
+        } catch {
+            throw ConfigurationError(key: "templates.dir", source: config.source(of: "templates.dir"),
+                                     expected: "a directory with \(kind)/*.mustache (\(error))")
+        }
+    }
+
     public func render(_ name: String, _ values: [String: Any]) -> String {
         guard let template = templates[name] else { preconditionFailure("template \(name) was not loaded") }
         return template.render(values).trimmingCharacters(in: .newlines)
     }
 
     /// `templates/` of this install: the nearest one above the executable (`.build/release/…`
-    /// or `.build/<triple>/release/…` of a checkout), else the working directory's.
+    /// or `.build/<triple>/release/…` of a checkout) that holds a kind's directory, else the
+    /// working directory's.
     public static var installDirectory: String {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<5 {
             let candidate = directory.appendingPathComponent("templates")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("invoice").path) { return candidate.path }
+            let kinds = (try? FileManager.default.contentsOfDirectory(atPath: candidate.path)) ?? []
+            if kinds.contains(where: { isDirectory(candidate.appendingPathComponent($0).path) }) { return candidate.path }
             directory.deleteLastPathComponent()
         }
         return "templates"
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 import Postgres
 
 /// A contract to bill for a month, with what its invoice is computed from.
@@ -27,7 +28,7 @@ enum InvoiceCandidates {
     /// for every day from `starts_on` to `ends_on` (suspension pauses the service, not the
     /// contract); a `cancelled` one up to its `ends_on`, and never when it has none (called off
     /// before its service began).
-    static func page(_ db: Connection, month: BillingMonth, afterContract: Int, limit: Int) throws -> [InvoiceCandidate] {
+    static func page(_ db: Connection, month: CalendarMonth, afterContract: Int, limit: Int) throws -> [InvoiceCandidate] {
         try db.query("""
             SELECT k.id AS contract_id, k.company_id, c.name AS company_name, c.postal_code, c.address, c.billing_email,
                    p.name AS plan_name, coalesce(p.display_name, p.name) AS plan_display_name, p.base_price_yen, p.included_users, p.price_per_user_yen,

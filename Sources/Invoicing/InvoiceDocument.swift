@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import NightshiftCore
 
 /// The A4 invoice (適格請求書): title, recipient, number and dates, the issuer with its
 /// registration number, the lines, the subtotal and tax per rate, the total, notes and payment
@@ -25,7 +26,7 @@ enum InvoiceDocument {
         let underline = y + 3
         canvas.line(from: (left, underline), to: (left + 280, underline), width: 0.8)
 
-        let meta = "請求書番号: \(invoice.number)\n発行日: \(japaneseDate(invoice.issueDate))\nお支払期限: \(japaneseDate(invoice.dueDate))"
+        let meta = "請求書番号: \(invoice.number)\n発行日: \(JapaneseDate.string(invoice.issueDate))\nお支払期限: \(JapaneseDate.string(invoice.dueDate))"
         var rightY = 100.0
         // Each of the three on one line (a long number prefix shrinks the block rather than wrap it).
         rightY += canvas.fittedText(meta, x: 340, y: rightY, width: right - 340, fitting: .init(size: 9, minSize: 7, maxLines: 3),
@@ -74,25 +75,31 @@ enum InvoiceDocument {
         }
 
         y += 20
-        let notes = templates.render("notes", ["period_start": japaneseDate(invoice.periodStart),
-                                               "period_end": japaneseDate(invoice.periodEnd),
+        let notes = templates.render("notes", ["period_start": JapaneseDate.string(invoice.periodStart),
+                                               "period_end": JapaneseDate.string(invoice.periodEnd),
                                                "max_users": invoice.maxUsers, "max_engineers": invoice.maxEngineers])
         y += canvas.text("備考\n" + notes, x: left, y: y, width: width, size: 9) + 14
-        let payment = templates.render("payment", ["due_date": japaneseDate(invoice.dueDate), "total": YenFormat.string(invoice.totalYen),
+        let payment = templates.render("payment", ["due_date": JapaneseDate.string(invoice.dueDate), "total": YenFormat.string(invoice.totalYen),
                                                    "invoice_number": invoice.number])
         canvas.text(payment, x: left, y: y, width: width, size: 9)
         try canvas.finish()
     }
 
-    /// The billing period (取引年月日, required on a qualified invoice), in the fixed layout.
-    static func periodLine(_ invoice: StoredInvoice) -> String {
-        "ご利用期間(取引期間): \(japaneseDate(invoice.periodStart))〜\(japaneseDate(invoice.periodEnd))"
+    /// The written file is a one-page PDF that says what the invoice says.
+    @Sendable static func check(_ invoice: StoredInvoice, _ read: PDFText) throws {
+        guard read.pageCount == 1 else { throw DocumentError("the PDF has \(read.pageCount) pages, expected 1") }
+        // Wrapped lines and the spacing poppler reconstructs are not what was written: compare
+        // without any white space.
+        let text = PDFText.withoutWhitespace(read.text)
+        for (what, expected) in [("number", invoice.number), ("recipient", invoice.recipientName),
+                                 ("total", YenFormat.string(invoice.totalYen)), ("billing period", periodLine(invoice))]
+        where !text.contains(PDFText.withoutWhitespace(expected)) {
+            throw DocumentError("the PDF's text lacks the \(what) \(expected)")
+        }
     }
 
-    /// `2026-11-01` → `2026年11月1日`.
-    static func japaneseDate(_ iso: String) -> String {
-        let parts = iso.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return iso }
-        return "\(parts[0])年\(parts[1])月\(parts[2])日"
+    /// The billing period (取引年月日, required on a qualified invoice), in the fixed layout.
+    static func periodLine(_ invoice: StoredInvoice) -> String {
+        "ご利用期間(取引期間): \(JapaneseDate.string(invoice.periodStart))〜\(JapaneseDate.string(invoice.periodEnd))"
     }
 }

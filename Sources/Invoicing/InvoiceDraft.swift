@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 
 /// A new invoice, computed but not yet stored.
 struct InvoiceDraft {
@@ -7,12 +8,12 @@ struct InvoiceDraft {
     var amounts: InvoiceAmounts
 
     var itemKey: String { InvoiceDraft.itemKey(candidate.contractID, month: month) }
-    var month: BillingMonth
+    var month: CalendarMonth
     /// The contract and the month: a later month's success must not close an earlier month's failure.
-    static func itemKey(_ contractID: Int, month: BillingMonth) -> String { "contract:\(contractID):\(month)" }
+    static func itemKey(_ contractID: Int, month: CalendarMonth) -> String { "contract:\(contractID):\(month)" }
 
     /// Refuses what cannot be billed correctly: no plan, no or incomplete usage, bad values.
-    static func make(_ candidate: InvoiceCandidate, month: BillingMonth, settings: InvoiceSettings) throws -> InvoiceDraft {
+    static func make(_ candidate: InvoiceCandidate, month: CalendarMonth, settings: InvoiceSettings) throws -> InvoiceDraft {
         guard let plan = candidate.plan else {
             throw InvoiceProblem("contract \(candidate.contractID) has no plan")
         }

@@ -31,8 +31,8 @@ public struct InvoiceJob: Job {
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         if let text = options.month {
-            guard let month = BillingMonth(text) else { throw UsageError("--month \(text): expected YYYY-MM") }
-            let current = BillingMonth.containing(clock.now, in: core.timeZone)
+            guard let month = CalendarMonth(text) else { throw UsageError("--month \(text): expected YYYY-MM") }
+            let current = CalendarMonth.containing(clock.now, in: core.timeZone)
             guard month < current else {
                 throw UsageError("--month \(text): that month has not ended yet (it is \(current) in \(core.timeZone.identifier)); " +
                                  "a month is billed once it is over")
@@ -41,13 +41,13 @@ public struct InvoiceJob: Job {
         settings = try InvoiceSettings.load(config, core: core)
         let send = try options.send || config.bool("invoice.send", default: false)
         mailSettings = send ? try MailSettings.load(config) : nil
-        templates = try InvoiceSettings.templates(config, names: InvoiceDocument.templateNames + (send ? InvoiceMail.templateNames : []))
+        templates = try TextTemplates(kind: "invoice", config: config, names: InvoiceDocument.templateNames + (send ? InvoiceMail.templateNames : []))
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
         umask(0o077)
         let now = context.clock.now
-        let month = options.month.flatMap(BillingMonth.init) ?? BillingMonth.previous(to: now, in: settings.timeZone)
+        let month = options.month.flatMap(CalendarMonth.init) ?? CalendarMonth.previous(to: now, in: settings.timeZone)
         let issueDate = LocalTime.isoDate(now, in: settings.timeZone)
         context.logger.info("billing", ["month": .string(month.description), "issue_date": .string(issueDate)])
 

@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import NightshiftCore
 import Mail
 
 /// The mail that carries an invoice: subject and body from `templates/invoice/mail_*.mustache`,
@@ -10,7 +11,7 @@ enum InvoiceMail {
     struct Invoice: Sendable {
         var id: Int
         var number: String
-        var billingMonth: BillingMonth
+        var billingMonth: CalendarMonth
         var periodStart: String
         var periodEnd: String
         var dueDate: String
@@ -37,9 +38,9 @@ enum InvoiceMail {
         let values: [String: Any] = [
             "company": invoice.recipientName, "invoice_number": invoice.number,
             "month": invoice.billingMonth.japanese,
-            "period_start": InvoiceDocument.japaneseDate(invoice.periodStart),
-            "period_end": InvoiceDocument.japaneseDate(invoice.periodEnd),
-            "due_date": InvoiceDocument.japaneseDate(invoice.dueDate), "total": YenFormat.string(invoice.totalYen),
+            "period_start": JapaneseDate.string(invoice.periodStart),
+            "period_end": JapaneseDate.string(invoice.periodEnd),
+            "due_date": JapaneseDate.string(invoice.dueDate), "total": YenFormat.string(invoice.totalYen),
             "sender": from.displayName ?? from.address,
         ]
         let subject = templates.render("mail_subject", values).split(whereSeparator: \.isNewline).joined(separator: " ")

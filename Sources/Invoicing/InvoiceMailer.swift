@@ -36,7 +36,7 @@ struct InvoiceMailer {
         label: { "\($0.number) to \($0.recipientEmail)" }, fields: { ["invoice": .string($0.number)] }, isRepeatable: false)
 
     /// Sends what is unsent: of `month`, or of every month when nil.
-    func sendUnsent(month: BillingMonth?, into summary: inout JobSummary) throws -> Outcome {
+    func sendUnsent(month: CalendarMonth?, into summary: inout JobSummary) throws -> Outcome {
         var outcome = Outcome()
         try InvoiceMailer.forEachUnsentPage(context.db, month: month) { page in
             let letters = try outbox.post(page.map {
@@ -70,7 +70,7 @@ struct InvoiceMailer {
     }
 
     /// Rendered invoices the outbox has not sent, a page at a time in id order.
-    static func forEachUnsentPage(_ db: Connection, month: BillingMonth?, _ body: ([InvoiceMail.Invoice]) throws -> Void) throws {
+    static func forEachUnsentPage(_ db: Connection, month: CalendarMonth?, _ body: ([InvoiceMail.Invoice]) throws -> Void) throws {
         var after = 0
         while true {
             let page = try unsent(db, month: month, afterID: after, limit: pageSize)
@@ -80,7 +80,7 @@ struct InvoiceMailer {
         }
     }
 
-    private static func unsent(_ db: Connection, month: BillingMonth?, afterID: Int, limit: Int) throws -> [InvoiceMail.Invoice] {
+    private static func unsent(_ db: Connection, month: CalendarMonth?, afterID: Int, limit: Int) throws -> [InvoiceMail.Invoice] {
         try db.query("""
             SELECT i.id, i.invoice_number, to_char(i.billing_month, 'YYYY-MM') AS month, i.period_start::text AS ps, i.period_end::text AS pe,
                    i.due_date::text AS due, i.recipient_name, i.recipient_email, i.total_yen, i.pdf_path, i.pdf_sha256
@@ -89,7 +89,7 @@ struct InvoiceMailer {
                AND ($1::date IS NULL OR i.billing_month = $1::date) AND i.id > $2
              ORDER BY i.id LIMIT $3
             """, [month?.firstDay, afterID, limit]).rows.map { row in
-            InvoiceMail.Invoice(id: try row.int("id"), number: try row.string("invoice_number"), billingMonth: BillingMonth(try row.string("month"))!,
+            InvoiceMail.Invoice(id: try row.int("id"), number: try row.string("invoice_number"), billingMonth: CalendarMonth(try row.string("month"))!,
                                 periodStart: try row.string("ps"), periodEnd: try row.string("pe"), dueDate: try row.string("due"),
                                 recipientName: try row.string("recipient_name"), recipientEmail: try row.string("recipient_email"),
                                 totalYen: try row.int("total_yen"), pdfPath: try row.string("pdf_path"),

@@ -23,16 +23,16 @@ public struct InvoiceSendJob: Job {
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
-        if let month = options.month, BillingMonth(month) == nil {
+        if let month = options.month, CalendarMonth(month) == nil {
             throw UsageError("--month \(month): expected YYYY-MM")
         }
         mailSettings = try MailSettings.load(config)
-        templates = try InvoiceSettings.templates(config, names: InvoiceMail.templateNames)
+        templates = try TextTemplates(kind: "invoice", config: config, names: InvoiceMail.templateNames)
         timeZone = core.timeZone
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
-        let month = options.month.flatMap(BillingMonth.init)
+        let month = options.month.flatMap(CalendarMonth.init)
         var summary = JobSummary()
         if isDryRun {
             print("number\trecipient\tmessage_id")

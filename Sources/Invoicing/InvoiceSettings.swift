@@ -50,15 +50,4 @@ public struct InvoiceSettings: Sendable {
             outputDirectory: try config.string("output.dir", default: "output"),
             timeZone: core.timeZone)
     }
-
-    /// `templates.dir` (env `TEMPLATES_DIR`)'s `invoice/` texts; a missing one is a configuration error.
-    static func templates(_ config: ConfigValues, names: [String]) throws -> TextTemplates {
-        let directory = try config.string("templates.dir", default: TextTemplates.installDirectory)
-        do {
-            return try TextTemplates(directory: directory + "/invoice", names: names)
-        } catch {
-            throw ConfigurationError(key: "templates.dir", source: config.source(of: "templates.dir"),
-                                     expected: "a directory with invoice/*.mustache (\(error))")
-        }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 import Postgres
 
 /// Stores new invoices set-based: the drafts are COPYed into temporary tables, then one
@@ -6,7 +7,7 @@ import Postgres
 /// makes this exactly once) together with their lines.
 enum InvoiceStore {
     struct Constants {
-        var month: BillingMonth
+        var month: CalendarMonth
         var issueDate: String
         var dueDays: Int
         var issuer: InvoiceSettings.Issuer

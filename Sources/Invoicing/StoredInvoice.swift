@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 import Postgres
 
 /// An invoice as stored: everything its document shows.
@@ -26,7 +27,7 @@ struct StoredInvoice: Sendable {
     var lines: [InvoiceLine]
 
     /// Invoices of a month after `afterID`, `limit` at a time: those not yet rendered, or all.
-    static func page(_ db: Connection, month: BillingMonth, unrenderedOnly: Bool, afterID: Int, limit: Int) throws -> [StoredInvoice] {
+    static func page(_ db: Connection, month: CalendarMonth, unrenderedOnly: Bool, afterID: Int, limit: Int) throws -> [StoredInvoice] {
         var invoices = try db.query("""
             SELECT id, invoice_number, billing_month::text AS month, period_start::text AS ps, period_end::text AS pe,
                    issue_date::text AS issued, due_date::text AS due, recipient_name, recipient_postal_code,

@@ -1,3 +1,4 @@
+import NightshiftCore
 import XCTest
 @testable import Invoicing
 
@@ -73,18 +74,18 @@ final class InvoiceAmountsTests: XCTestCase {
     }
 
     func testNumbersAndMonths() {
-        let month = BillingMonth("2026-10")!
+        let month = CalendarMonth("2026-10")!
         XCTAssertEqual(InvoiceNumber.make(prefix: "INV", month: month, companyID: 42, contractID: 123), "INV-202610-000042-000123")
         XCTAssertEqual(InvoiceNumber.make(prefix: "NS", month: month, companyID: 1_234_567, contractID: 1), "NS-202610-1234567-000001")
         XCTAssertEqual([month.firstDay, month.lastDay], ["2026-10-01", "2026-10-31"])
-        XCTAssertEqual(BillingMonth("2028-02")!.lastDay, "2028-02-29")
-        XCTAssertEqual(BillingMonth("2100-02")!.lastDay, "2100-02-28")
-        XCTAssertEqual(BillingMonth("2026-11")!.lastDay, "2026-11-30")
-        for bad in ["2026-13", "2026-1", "26-10", "2026/10", "2026-00", ""] { XCTAssertNil(BillingMonth(bad), bad) }
+        XCTAssertEqual(CalendarMonth("2028-02")!.lastDay, "2028-02-29")
+        XCTAssertEqual(CalendarMonth("2100-02")!.lastDay, "2100-02-28")
+        XCTAssertEqual(CalendarMonth("2026-11")!.lastDay, "2026-11-30")
+        for bad in ["2026-13", "2026-1", "26-10", "2026/10", "2026-00", ""] { XCTAssertNil(CalendarMonth(bad), bad) }
         let tokyo = TimeZone(identifier: "Asia/Tokyo")!
         // 2026-11-30T15:30Z is already 1 December in Tokyo: the month to bill is November.
-        XCTAssertEqual(BillingMonth.previous(to: Date(timeIntervalSince1970: 1_796_052_600), in: tokyo).description, "2026-11")
-        XCTAssertEqual(BillingMonth.previous(to: Date(timeIntervalSince1970: 1_798_761_600), in: tokyo).description, "2026-12",
+        XCTAssertEqual(CalendarMonth.previous(to: Date(timeIntervalSince1970: 1_796_052_600), in: tokyo).description, "2026-11")
+        XCTAssertEqual(CalendarMonth.previous(to: Date(timeIntervalSince1970: 1_798_761_600), in: tokyo).description, "2026-12",
                        "2027-01-01 in Tokyo bills December of the year before")
     }
 }

@@ -1,9 +1,8 @@
 import Foundation
-import NightshiftCore
 import Postgres
 
-/// A billing month: its first and last day as `YYYY-MM-DD`.
-public struct BillingMonth: Sendable, Equatable, Comparable, CustomStringConvertible {
+/// A calendar month (`YYYY-MM`): what invoices bill and monthly reports cover.
+public struct CalendarMonth: Sendable, Equatable, Comparable, CustomStringConvertible {
     public let year: Int
     public let month: Int
 
@@ -16,30 +15,30 @@ public struct BillingMonth: Sendable, Equatable, Comparable, CustomStringConvert
         self.month = month
     }
 
-    init(year: Int, month: Int) {
+    public init(year: Int, month: Int) {
         self.year = year
         self.month = month
     }
 
     /// The month before the one containing `now` in `timeZone`.
-    public static func previous(to now: Date, in timeZone: TimeZone) -> BillingMonth {
+    public static func previous(to now: Date, in timeZone: TimeZone) -> CalendarMonth {
         let current = containing(now, in: timeZone)
-        return current.month == 1 ? BillingMonth(year: current.year - 1, month: 12) : BillingMonth(year: current.year, month: current.month - 1)
+        return current.month == 1 ? CalendarMonth(year: current.year - 1, month: 12) : CalendarMonth(year: current.year, month: current.month - 1)
     }
 
     /// The month containing `now` in `timeZone`.
-    public static func containing(_ now: Date, in timeZone: TimeZone) -> BillingMonth {
+    public static func containing(_ now: Date, in timeZone: TimeZone) -> CalendarMonth {
         let (year, month, _) = LocalTime.civilDate(now, in: timeZone)
-        return BillingMonth(year: Int(year), month: Int(month))
+        return CalendarMonth(year: Int(year), month: Int(month))
     }
 
-    public static func < (a: BillingMonth, b: BillingMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
+    public static func < (a: CalendarMonth, b: CalendarMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
 
     public var description: String { String(format: "%04d-%02d", year, month) }
     /// `YYYYMM`, as used in invoice numbers and file names.
     public var compact: String { String(format: "%04d%02d", year, month) }
     /// `2026年10月`, as mails and documents say it.
-    public var japanese: String { "\(year)年\(month)月" }
+    public var japanese: String { JapaneseDate.month(year: year, month: month) }
     public var firstDay: String { description + "-01" }
     public var lastDay: String { description + String(format: "-%02d", dayCount) }
 
