@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
+        // The Swift ecosystem's logging API (swift-configuration brings it already); the suite's
+        // JSON-lines files are its handler.
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // Operator-editable texts of documents and mails (logic-less, no dependencies of its own).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
@@ -45,6 +48,7 @@ let package = Package(
                 "Postgres", "CSpawn", "CLibCrypto",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Migrations")]
         ),

@@ -69,7 +69,7 @@ public struct BackupJob: Job {
         let manifest = try maker.make(name, database: database, serverVersion: serverVersion, verifyRestore: restoreDue)
         var summary = JobSummary(itemsOK: 1, metadata: BackupJob.metadata(manifest),
                                  message: "\(name.fileName): \(manifest.sizeBytes) bytes, \(manifest.tableCount) tables, verified (\(manifest.verification.level.rawValue))")
-        context.logger.info("backup verified", summary.metadata)
+        context.logger.info("backup verified", metadata: summary.metadata.logMetadata)
 
         let housekeeping = Housekeeping(settings: settings, database: database, now: clock.now, context: context)
         housekeeping.sweep(directory: directory, policy: settings.retention, into: &summary)
@@ -79,7 +79,7 @@ public struct BackupJob: Job {
         return summary
     }
 
-    static func metadata(_ manifest: BackupManifest) -> LogMetadata {
+    static func metadata(_ manifest: BackupManifest) -> RunMetadata {
         [
             "file": .string(manifest.file),
             "size_bytes": .int(Int(manifest.sizeBytes)),
@@ -99,9 +99,9 @@ public struct BackupJob: Job {
         for path in catalog.leftovers(of: database) {
             do {
                 try DurableFiles.remove(path)
-                context.logger.warning("removed a leftover of an interrupted run", ["path": .string(path)])
+                context.logger.warning("removed a leftover of an interrupted run", metadata: ["path": .string(path)])
             } catch {
-                context.logger.warning("cannot remove a leftover of an interrupted run", ["path": .string(path)], error: error)
+                context.logger.warning("cannot remove a leftover of an interrupted run", error: error, metadata: ["path": .string(path)])
             }
         }
         ScratchRestore.dropLeftovers(context.db, logger: context.logger)

@@ -34,7 +34,7 @@ struct BackupMaker {
             throw BackupFailure("dump failed, nothing kept: \(failure)" + (failure.isDiskFull ? " (disk full in \(directory))" : ""))
         }
         let finished = Date()
-        logger.debug("pg_dump finished", ["seconds": .double(finished.timeIntervalSince(started))])
+        logger.debug("pg_dump finished", metadata: ["seconds": .double(finished.timeIntervalSince(started))])
 
         var content = try StoredContent(plain)
         let listing = try tools.list(plain)

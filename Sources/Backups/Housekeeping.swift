@@ -24,7 +24,7 @@ struct Housekeeping {
                 try DurableFiles.remove(entry.manifestPath)
                 deleted += 1
                 try? context.failures?.resolve(itemKey: key)
-                context.logger.info("deleted an expired backup", ["path": .string(entry.path)])
+                context.logger.info("deleted an expired backup", metadata: ["path": .string(entry.path)])
             } catch {
                 fail(key, "cannot delete \(entry.path): \(error)", into: &summary)
             }
@@ -82,11 +82,11 @@ struct Housekeeping {
         try manifest.write(to: final + BackupName.manifestSuffix)
         try DurableFiles.commit(partial, to: final)
         committed = true
-        context.logger.info("copied a backup", ["path": .string(final)])
+        context.logger.info("copied a backup", metadata: ["path": .string(final)])
     }
 
     func fail(_ key: String, _ message: String, into summary: inout JobSummary) {
-        context.logger.error(message)
+        context.logger.error("\(message)")
         try? context.failures?.record(itemKey: key, error: message, attempts: 1)
         summary.itemsFailed += 1
         summary.failedItems.append(message)

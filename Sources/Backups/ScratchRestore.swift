@@ -56,9 +56,9 @@ struct ScratchRestore {
             guard let name = try? row.string("datname"), let quoted = try? quoteIdentifier(name, db) else { continue }
             do {
                 try db.execute(script: "DROP DATABASE IF EXISTS \(quoted)")
-                logger.warning("dropped a scratch database left by a killed verification", ["database": .string(name)])
+                logger.warning("dropped a scratch database left by a killed verification", metadata: ["database": .string(name)])
             } catch {
-                logger.warning("cannot drop a leftover scratch database", ["database": .string(name)], error: error)
+                logger.warning("cannot drop a leftover scratch database", error: error, metadata: ["database": .string(name)])
             }
         }
     }

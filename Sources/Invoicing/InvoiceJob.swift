@@ -49,7 +49,7 @@ public struct InvoiceJob: Job {
         let now = context.clock.now
         let month = options.month.flatMap(CalendarMonth.init) ?? CalendarMonth.previous(to: now, in: settings.timeZone)
         let issueDate = LocalTime.isoDate(now, in: settings.timeZone)
-        context.logger.info("billing", ["month": .string(month.description), "issue_date": .string(issueDate)])
+        context.logger.info("billing", metadata: ["month": .string(month.description), "issue_date": .string(issueDate)])
 
         var summary = JobSummary()
         var existing = 0, created = 0, billedYen = 0

@@ -13,12 +13,13 @@ public struct HealthCheck {
         items.append(Item(name: "config keys", ok: unknown.isEmpty, detail: unknown.isEmpty ? "all known" : unknown.map {
             "\($0.key) is not a setting" + ($0.suggestion.map { " (did you mean \($0)?)" } ?? "")
         }.joined(separator: "; ")))
-        let logger = Logger(job: "nightshift", settings: session.settings, console: Console(mode: .quiet))
+        let files = LogFiles(settings: session.settings, console: Console(mode: .quiet))
+        let logger = files.logger(job: "nightshift")
         do {
-            try logger.checkWritable()
+            try files.checkWritable()
             // The log file itself must take lines; opened for append, nothing written (a line
             // here would be a debug line in a log kept at info).
-            let path = session.settings.logDirectory + "/" + Logger.allFileName
+            let path = session.settings.logDirectory + "/" + LogFiles.allFileName
             let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
             guard fd >= 0 else { throw LogFileError(path: path, errno: errno) }
             close(fd)

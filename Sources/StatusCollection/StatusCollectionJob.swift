@@ -35,9 +35,9 @@ public struct StatusCollectionJob: Job {
         let slotText = LocalTime.isoTimestamp(slot, in: context.settings.timeZone)
         let due = try CollectionPlan.dueBusinesses(context.db, slot: slot, bufferMinutes: settings.bufferMinutes,
                                                    force: options.force, onlyIDs: options.businessIDs)
-        context.logger.info("collecting", ["slot": .string(slotText), "businesses": .int(due.count)])
+        context.logger.info("collecting", metadata: ["slot": .string(slotText), "businesses": .int(due.count)])
         for (id, reason) in try CollectionPlan.notDueReasons(context.db, slot: slot, ids: options.businessIDs, due: due) {
-            context.logger.info("nothing collected: \(reason)", ["business_id": .int(id)])
+            context.logger.info("nothing collected: \(reason)", metadata: ["business_id": .int(id)])
             if isDryRun { Swift.print("business \(id): nothing to collect: \(reason)") }
         }
         var summary = JobSummary(metadata: ["slot": .string(slotText)])
@@ -58,7 +58,7 @@ public struct StatusCollectionJob: Job {
                 let unknownHere = found.filter { $0.status == .unknown }
                 unknown += unknownHere.count
                 if !unknownHere.isEmpty {
-                    context.logger.warning("unknown status texts stored raw", [
+                    context.logger.warning("unknown status texts stored raw", metadata: [
                         "business_id": .int(business.id),
                         "texts": .string(Set(unknownHere.map(\.rawStatus)).sorted().joined(separator: " | "))])
                 }
@@ -72,13 +72,13 @@ public struct StatusCollectionJob: Job {
                     DryRunReport.print(business: business, slot: slotText, casts: found)
                 }
                 summary.itemsOK += 1
-                context.logger.debug("collected", ["business_id": .int(business.id), "casts": .int(found.count),
+                context.logger.debug("collected", metadata: ["business_id": .int(business.id), "casts": .int(found.count),
                                                    "pages": .int(pages)])
             case .failure(let error, let attempts):
                 summary.itemsFailed += 1
                 summary.failedItems.append("business \(business.id) (\(business.name)): \(error)")
-                context.logger.error("collection failed", ["business_id": .int(business.id), "url": .string(business.listingURL),
-                                                           "attempts": .int(attempts)], error: CollectionFailure(message: error))
+                context.logger.error("collection failed", error: CollectionFailure(message: error), metadata: ["business_id": .int(business.id), "url": .string(business.listingURL),
+                                                           "attempts": .int(attempts)])
                 try context.unitOfWork("store business \(business.id)") {
                     try store?.saveFailure(business: business, slot: slot, collectedAt: now, error: error,
                                            httpStatus: listing.httpStatus, attempts: attempts,

@@ -26,7 +26,7 @@ public struct UsageAggregateJob: Job {
     public func run(_ context: JobContext) throws -> JobSummary {
         let now = context.clock.now
         let days = try UsagePlan.days(context.db, now: now, selection: options.selection, settings: settings)
-        context.logger.info("aggregating", ["days": .int(days.count)])
+        context.logger.info("aggregating", metadata: ["days": .int(days.count)])
         if isDryRun { return try dryRun(context, days: days) }
 
         var summary = JobSummary()

@@ -26,7 +26,7 @@ public struct RateCalcJob: Job {
         let now = context.clock.now
         let plan = try DayPlan.days(context.db, now: now, selection: options.selection, settings: settings)
         let dayCount = plan.reduce(0) { $0 + $1.days.count }
-        context.logger.info("computing", ["businesses": .int(plan.count), "days": .int(dayCount)])
+        context.logger.info("computing", metadata: ["businesses": .int(plan.count), "days": .int(dayCount)])
         if isDryRun { return try dryRun(context, plan: plan) }
 
         var summary = JobSummary()

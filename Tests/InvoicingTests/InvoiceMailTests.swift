@@ -6,20 +6,7 @@ import XCTest
 
 /// `invoice --send` and `invoice send` as processes, against a real SMTP server on 127.0.0.1
 /// whose own MIME parser reads what arrived.
-final class InvoiceMailTests: XCTestCase {
-    var db: TestDatabase!
-    var root: String!
-
-    override func setUpWithError() throws {
-        db = try TestDatabase()
-        root = try temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        db = nil
-        try? FileManager.default.removeItem(atPath: root)
-    }
-
+final class InvoiceMailTests: DatabaseTestCase {
     func environment(_ smtpURL: String) -> [String: String] {
         ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output",
          "INVOICE_ISSUER_NAME": "株式会社ナイトシフト", "INVOICE_ISSUER_ADDRESS": "東京都渋谷区神南1-2-3",

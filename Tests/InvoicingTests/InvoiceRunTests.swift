@@ -7,19 +7,10 @@ import XCTest
 
 /// `invoice` as a process: October 2026 billed on 1 November, every amount worked out by hand
 /// (plans as in InvoiceAmountsTests).
-final class InvoiceRunTests: XCTestCase {
-    var db: TestDatabase!
-    var root: String!
-
+final class InvoiceRunTests: DatabaseTestCase {
     override func setUpWithError() throws {
-        db = try TestDatabase()
-        root = try temporaryDirectory()
+        try super.setUpWithError()
         try loadContracts()
-    }
-
-    override func tearDownWithError() throws {
-        db = nil
-        try? FileManager.default.removeItem(atPath: root)
     }
 
     var environment: [String: String] {

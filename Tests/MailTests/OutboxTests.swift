@@ -7,26 +7,14 @@ import XCTest
 
 /// The outbox with any kind of message (not only invoices), against a real PostgreSQL and a real
 /// SMTP server.
-final class OutboxTests: XCTestCase {
-    var db: TestDatabase!
-    var logs: String!
-
-    override func setUpWithError() throws {
-        db = try TestDatabase()
-        logs = try temporaryDirectory()
-    }
-
-    override func tearDown() {
-        db = nil
-        try? FileManager.default.removeItem(atPath: logs)
-    }
+final class OutboxTests: DatabaseTestCase {
+    let captured = CapturedLogs()
 
     func outbox(_ url: String, attempts: Int = 1) -> Outbox {
         let settings = MailSettings(server: SMTPServer(url: url, startTLS: .off), from: MailAddress("ops@nightshift.example")!,
                                     retry: RetryPolicy(backoff: .fixed, maxAttempts: attempts, baseDelaySeconds: 0.01,
                                                        maxDelaySeconds: 0.01, jitter: 0))
-        let logger = Logger(job: "outbox-test", directory: logs, level: .info, timeZone: .current, console: Console(mode: .quiet))
-        return Outbox(db: db.connection, settings: settings, logger: logger)
+        return Outbox(db: db.connection, settings: settings, logger: captured.logger())
     }
 
     func message(_ letter: Outbox.Letter, to: MailAddress) -> [UInt8] {
@@ -61,6 +49,8 @@ final class OutboxTests: XCTestCase {
                        ["<alert.7@nightshift.example>", "<report.2026-10@nightshift.example>"])
         XCTAssertEqual(try rows(), ["alert:7 sent 1 -", "report:2026-10 sent 1 -"])
         XCTAssertEqual(try box.post([report, alert]), [:])
+        XCTAssertEqual(captured.lines.map { "\($0.level) \($0.message) \($0.metadata["about"] ?? "")" },
+                       ["info mail sent alert:7", "info mail sent report:2026-10"])
     }
 
     func testAFailureIsRecordedOnTheRowAndTheServerDownStopsTheRestBeingTried() throws {
@@ -78,6 +68,8 @@ final class OutboxTests: XCTestCase {
             }
         }
         XCTAssertEqual(attempts, [2, 0, 0], "the first is tried twice; with the server unreachable the rest are not tried")
+        XCTAssertEqual(captured.lines.map { "\($0.level) \($0.message) \($0.metadata["about"] ?? "") \($0.error != nil)" },
+                       ["warning mail not accepted, trying again alert:1 true"])
         let recorded = try rows()
         XCTAssertTrue(recorded[0].hasPrefix("alert:1 pending 2 "), "\(recorded)")
         XCTAssertTrue(recorded[1].hasPrefix("alert:2 pending 0 not sent: smtp://127.0.0.1:"), "\(recorded)")

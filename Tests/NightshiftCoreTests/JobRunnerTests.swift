@@ -6,7 +6,7 @@ import XCTest
 
 /// The life cycle every job shares, driven by a toy job whose items succeed or fail on demand:
 /// exit codes, the ledger, the advisory lock, abandoned runs, dead letters recorded and resolved.
-final class JobRunnerTests: XCTestCase {
+final class JobRunnerTests: DatabaseTestCase {
     /// Items 1…n; those in `failing` fail; `thrown` ends the run itself; `work` runs before the items.
     struct ToyJob: Job {
         typealias Options = ToyJob
@@ -53,19 +53,7 @@ final class JobRunnerTests: XCTestCase {
 
     struct ToyFailure: Error, CustomStringConvertible { var description: String { "broken" } }
 
-    var db: TestDatabase!
-    var logs: String!
-    var environment: [String: String] { ["DATABASE_URL": db.url, "LOG_DIR": logs] }
-
-    override func setUpWithError() throws {
-        db = try TestDatabase()
-        logs = try temporaryDirectory()
-    }
-
-    override func tearDown() {
-        db = nil
-        try? FileManager.default.removeItem(atPath: logs)
-    }
+    var environment: [String: String] { ["DATABASE_URL": db.url, "LOG_DIR": root] }
 
     func run(_ job: ToyJob, _ extra: [String: String] = [:]) async throws -> ExitStatus {
         await JobRunner(environment: environment.merging(extra) { $1 }).run(ToyJob.self, options: job, settings: RunSettings(consoleMode: .quiet),

@@ -6,13 +6,14 @@ import XCTest
 final class LogTests: XCTestCase {
     func testLineShapeAndErrorsFile() throws {
         let dir = try temporaryDirectory()
-        let logger = Logger(job: "demo-job", directory: dir, level: .info, timeZone: TimeZone(identifier: "Asia/Tokyo")!,
-                            console: Console(mode: .quiet), clock: FixedClock(Date(timeIntervalSince1970: 1_795_435_200)))
-        logger.runID = 9
+        let files = LogFiles(directory: dir, level: .info, timeZone: TimeZone(identifier: "Asia/Tokyo")!,
+                             console: Console(mode: .quiet), clock: FixedClock(Date(timeIntervalSince1970: 1_795_435_200)))
+        var logger = files.logger(job: "demo-job")
+        logger[metadataKey: JSONLinesLogHandler.runIDKey] = .int64(9)
         logger.debug("hidden below the level")
-        logger.info("hello \"world\"", ["n": 3])
+        logger.info("hello \"world\"", metadata: ["n": .int(3)])
         logger.error("bad thing", error: NSError(domain: "x", code: 1))
-        logger.jobEvent("run finished", ["status": "succeeded"], durationMS: 42)
+        files.jobEvent(job: "demo-job", runID: 9, "run finished", ["status": "succeeded"], durationMS: 42)
         let all = try String(contentsOfFile: dir + "/batch_processing.log", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(all.count, 3)
         let first = try JSONSerialization.jsonObject(with: Data(all[0].utf8)) as! [String: Any]
@@ -29,11 +30,32 @@ final class LogTests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(jobs[0].utf8)) as! [String: Any])["duration_ms"] as? Int, 42)
     }
 
+    /// A library logging with swift-log (any `Logger(label:)`) lands in the run's files; a dry run's
+    /// errors are warnings, kept out of the errors file.
+    func testLibrariesLogIntoTheRunsFilesAndADryRunsErrorsAreWarnings() throws {
+        let dir = try temporaryDirectory()
+        let files = LogFiles(directory: dir, level: .info, timeZone: .current, console: Console(mode: .quiet))
+        files.routeLibraries(job: "demo-job")
+        Logger(label: "some.library").warning("pool exhausted", metadata: ["size": .int(4)])
+        var rehearsal = files.logger(job: "demo-job")
+        rehearsal.markRehearsal()
+        rehearsal.error("would fail")
+        let lines = try String(contentsOfFile: dir + "/batch_processing.log", encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        XCTAssertEqual(lines.map { $0["job"] as? String }, ["demo-job", "demo-job"])
+        XCTAssertEqual(lines.map { $0["level"] as? String }, ["warning", "warning"])
+        XCTAssertEqual((lines[0]["metadata"] as? [String: Any])?["logger"] as? String, "some.library")
+        XCTAssertEqual((lines[0]["metadata"] as? [String: Any])?["size"] as? Int, 4)
+        XCTAssertEqual((lines[1]["metadata"] as? [String: Any])?["dry_run"] as? Bool, true)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/batch_errors.log"))
+    }
+
     func testSecretsAreScrubbedFromLogLines() throws {
         let dir = try temporaryDirectory()
         Secrets.shared.register("pa55-word-xyz")
-        let logger = Logger(job: "j", directory: dir, level: .debug, timeZone: .current, console: Console(mode: .quiet))
-        logger.error("connect to postgresql://u:pa55-word-xyz@h failed", ["url": "postgresql://u:pa55-word-xyz@h"])
+        let logger = LogFiles(directory: dir, level: .debug, timeZone: .current, console: Console(mode: .quiet)).logger(job: "j")
+        logger.error("connect to postgresql://u:pa55-word-xyz@h failed", metadata: ["url": "postgresql://u:pa55-word-xyz@h"])
         let text = try String(contentsOfFile: dir + "/batch_processing.log", encoding: .utf8)
         XCTAssertFalse(text.contains("pa55-word-xyz"))
         XCTAssertTrue(text.contains("u:***@h"))

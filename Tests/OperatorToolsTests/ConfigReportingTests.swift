@@ -5,19 +5,8 @@ import XCTest
 
 /// What a person sees when the configuration is wrong: every problem at once, a JSON syntax
 /// error by line and column, a misspelt key with the key it probably meant.
-final class ConfigReportingTests: XCTestCase {
-    var db: TestDatabase!
-    var dir: String!
-
-    override func setUpWithError() throws {
-        db = try TestDatabase()
-        dir = try temporaryDirectory()
-    }
-
-    override func tearDown() {
-        db = nil
-        try? FileManager.default.removeItem(atPath: dir)
-    }
+final class ConfigReportingTests: DatabaseTestCase {
+    var dir: String { root }
 
     func write(_ name: String, _ text: String) throws -> String {
         let path = dir + "/" + name
@@ -46,7 +35,7 @@ final class ConfigReportingTests: XCTestCase {
     }
 
     func testAMisspeltKeyIsNamedWithTheKeyItProbablyMeant() throws {
-        let file = try write("typo.json", #"{"backup": {"retention_dayz": 10}, "log": {"dir": "\#(dir!)/logs"}, "retention_days": 3}"#)
+        let file = try write("typo.json", #"{"backup": {"retention_dayz": 10}, "log": {"dir": "\#(dir)/logs"}, "retention_days": 3}"#)
         let check = try runToEnd("nightshift", ["check", "--config", file], environment: ["DATABASE_URL": db.url])
         XCTAssertEqual(check.status, 2, check.stdout)
         XCTAssertTrue(check.stdout.contains("FAIL  config keys: backup.retention_dayz is not a setting (did you mean backup.retention_days?)"),

@@ -5,23 +5,10 @@ import TestSupport
 import XCTest
 
 /// `usage-aggregate` as a process against hand-built data, with expectations counted by hand.
-final class UsageAggregationTests: XCTestCase {
-    var db: TestDatabase!
-    var logs: String!
-
-    override func setUpWithError() throws {
-        db = try TestDatabase()
-        logs = try temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        db = nil
-        try? FileManager.default.removeItem(atPath: logs)
-    }
-
+final class UsageAggregationTests: DatabaseTestCase {
     func aggregate(_ arguments: [String], timeZone: String = "Asia/Tokyo") throws -> ProcessResult {
         try runToEnd("usage-aggregate", arguments,
-                     environment: ["DATABASE_URL": db.url, "LOG_DIR": logs, "TIMEZONE": timeZone])
+                     environment: ["DATABASE_URL": db.url, "LOG_DIR": root, "TIMEZONE": timeZone])
     }
 
     func usage(_ company: String, _ day: String) throws -> [Int] {
@@ -169,7 +156,7 @@ final class UsageAggregationTests: XCTestCase {
     func testBadArgumentsAndConfiguration() throws {
         XCTAssertEqual(try aggregate(["--date", "2026-13-01"]).status, 64)
         XCTAssertEqual(try aggregate(["--from", "2026-11-10", "--to", "2026-11-01"]).status, 64)
-        let bad = try runToEnd("usage-aggregate", [], environment: ["DATABASE_URL": db.url, "LOG_DIR": logs,
+        let bad = try runToEnd("usage-aggregate", [], environment: ["DATABASE_URL": db.url, "LOG_DIR": root,
                                                                     "USAGE_AGGREGATE_LOOKBACK_DAYS": "0"])
         XCTAssertEqual(bad.status, 78)
         XCTAssertTrue(bad.stderr.contains("usage_aggregate.lookback_days"), bad.stderr)

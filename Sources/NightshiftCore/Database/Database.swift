@@ -11,8 +11,8 @@ public enum Database {
     public static func connect(_ url: String, policy: RetryPolicy, applicationName: String,
                                logger: Logger? = nil) throws -> Connection {
         try retrying(policy, classifier, onRetry: { attempt, error, delay in
-            logger?.warning("database unreachable, retrying", ["attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))],
-                            error: error)
+            logger?.warning("database unreachable, retrying", error: error,
+                            metadata: ["attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))])
         }) {
             try Connection(url: url, applicationName: applicationName)
         }.value

@@ -15,13 +15,13 @@ public struct ItemStep<Item> {
     /// How the stderr summary names an item ("business 3").
     public var label: (Item) -> String
     /// Log fields naming an item.
-    public var fields: (Item) -> LogMetadata
+    public var fields: (Item) -> Logger.Metadata
     /// Whether an item interrupted by a lost connection is done again after reconnecting. Not
     /// for work with an effect outside the database (a mail sent): the run stops instead.
     public var isRepeatable: Bool
 
     public init(name: String, failureMessage: String, keys: @escaping (Item) -> [String], label: @escaping (Item) -> String,
-                fields: @escaping (Item) -> LogMetadata = { _ in [:] }, isRepeatable: Bool = true) {
+                fields: @escaping (Item) -> Logger.Metadata = { _ in [:] }, isRepeatable: Bool = true) {
         self.name = name
         self.failureMessage = failureMessage
         self.keys = keys
@@ -97,7 +97,7 @@ extension JobContext {
         summary.failedItems.append("\(step.label(item)): \(reason)")
         var fields = step.fields(item)
         fields["reason"] = .string(reason)
-        logger.error(step.failureMessage, fields)
+        logger.error("\(step.failureMessage)", metadata: fields)
         let attempts = (error as? AttemptedError)?.attempts ?? 1
         for key in step.keys(item) { try failures?.record(itemKey: key, error: reason, attempts: attempts) }
     }

@@ -55,8 +55,8 @@ public final class JobContext {
             } catch let error as PostgresError where error.kind == .connection || !db.isHealthy {
                 reconnects += 1
                 guard reconnects <= settings.databaseRetry.maxAttempts else { throw error }
-                logger.warning("database connection lost; reconnecting", ["unit": .string(what), "reconnects": .int(reconnects)],
-                               error: error)
+                logger.warning("database connection lost; reconnecting",
+                               error: error, metadata: ["unit": .string(what), "reconnects": .int(reconnects)])
                 try reconnect()
             }
         }
@@ -65,8 +65,8 @@ public final class JobContext {
     private func reconnect() throws {
         do {
             _ = try retrying(settings.databaseRetry, Database.classifier, onRetry: { attempt, error, delay in
-                self.logger.warning("database unreachable, retrying", ["attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))],
-                                    error: error)
+                self.logger.warning("database unreachable, retrying",
+                                    error: error, metadata: ["attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))])
             }) { try db.reconnect() }
         } catch let failure as RetryExhausted {
             throw failure.underlying
@@ -88,13 +88,13 @@ public struct LostJobLock: Error, CustomStringConvertible {
 public struct JobSummary: Sendable {
     public var itemsOK: Int
     public var itemsFailed: Int
-    public var metadata: LogMetadata
+    public var metadata: RunMetadata
     /// One short line for humans, e.g. "12 businesses collected, 1 failed".
     public var message: String
     /// Short descriptions of failed items for the stderr summary.
     public var failedItems: [String]
 
-    public init(itemsOK: Int = 0, itemsFailed: Int = 0, metadata: LogMetadata = [:], message: String = "",
+    public init(itemsOK: Int = 0, itemsFailed: Int = 0, metadata: RunMetadata = [:], message: String = "",
                 failedItems: [String] = []) {
         self.itemsOK = itemsOK
         self.itemsFailed = itemsFailed

@@ -50,29 +50,31 @@ public struct JobRunner {
             for line in lines { Console.writeStderr(Secrets.shared.scrub("\(name): \(line)")) }
             return .configuration
         }
-        let logger = Logger(job: job.name, settings: settings, console: console)
+        let files = LogFiles(settings: settings, console: console)
+        var logger = files.logger(job: job.name)
         for (key, suggestion) in config.unknownFileKeys {
-            logger.warning("unknown configuration key ignored", ["key": .string(key), "file": .string(config.filePath ?? ""),
+            logger.warning("unknown configuration key ignored", metadata: ["key": .string(key), "file": .string(config.filePath ?? ""),
                                                                  "did_you_mean": suggestion.map { .string($0) } ?? .string("")])
         }
-        logger.isRehearsal = job.isDryRun
+        if job.isDryRun { logger.markRehearsal() }
+        files.routeLibraries(job: job.name)
         do {
-            try logger.checkWritable()
+            try files.checkWritable()
         } catch {
             Console.writeStderr("\(job.name): configuration error: log.dir (LOG_DIR=\(settings.logDirectory)): \(error)")
             return .configuration
         }
-        return execute(job, settings: settings, clock: clock, logger: logger, console: console, arguments: arguments)
+        return execute(job, settings: settings, clock: clock, logger: logger, files: files, console: console, arguments: arguments)
     }
 
-    private func execute<J: Job>(_ job: J, settings: CoreSettings, clock: Clock, logger: Logger, console: Console,
+    private func execute<J: Job>(_ job: J, settings: CoreSettings, clock: Clock, logger: Logger, files: LogFiles, console: Console,
                                  arguments: [String]) -> ExitStatus {
         let db: Connection
         do {
             db = try Database.connect(settings.databaseURL, policy: settings.databaseRetry,
                                       applicationName: job.name, logger: logger)
         } catch let failure as RetryExhausted {
-            logger.error("cannot connect to the database", ["attempts": .int(failure.attempts)], error: failure.underlying)
+            logger.error("cannot connect to the database", error: failure.underlying, metadata: ["attempts": .int(failure.attempts)])
             let error = failure.underlying as? PostgresError
             if error?.isMissingDatabase == true {
                 console.failureSummary("\(job.name): configuration error: database.url: the database does not exist: \(failure.underlying)")
@@ -112,11 +114,13 @@ public struct JobRunner {
                 return error is ConfigurationError ? .configuration : .failed
             }
         }
-        return executeWithLedger(job, db: db, settings: settings, clock: clock, logger: logger, console: console, arguments: arguments)
+        return executeWithLedger(job, db: db, settings: settings, clock: clock, logger: logger, files: files, console: console,
+                                 arguments: arguments)
     }
 
-    private func executeWithLedger<J: Job>(_ job: J, db: Connection, settings: CoreSettings, clock: Clock, logger: Logger,
+    private func executeWithLedger<J: Job>(_ job: J, db: Connection, settings: CoreSettings, clock: Clock, logger: Logger, files: LogFiles,
                                            console: Console, arguments: [String]) -> ExitStatus {
+        var logger = logger
         let ledger = RunLedger(db: db, job: job.name)
         let runID: Int64
         let lockKey = Database.lockKey("nightshift.job.\(job.name)")
@@ -128,9 +132,9 @@ public struct JobRunner {
                 return .succeeded
             }
             runID = try ledger.start(arguments: arguments)
-            logger.runID = runID
+            logger[metadataKey: JSONLinesLogHandler.runIDKey] = .int64(runID)
             let abandoned = try ledger.markAbandoned(except: runID)
-            if abandoned > 0 { logger.warning("marked earlier unfinished runs abandoned", ["count": .int(abandoned)]) }
+            if abandoned > 0 { logger.warning("marked earlier unfinished runs abandoned", metadata: ["count": .int(abandoned)]) }
         } catch {
             logger.error("cannot start the run ledger", error: error)
             console.failureSummary("\(job.name): cannot start the run: \(error)")
@@ -138,7 +142,7 @@ public struct JobRunner {
         }
 
         let started = DispatchTime.now()
-        logger.jobEvent("run started", ["arguments": .string(arguments.joined(separator: " "))])
+        files.jobEvent(job: job.name, runID: runID, "run started", ["arguments": .string(arguments.joined(separator: " "))])
         let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID, lockKey: lockKey)
         var summary: JobSummary
         var errorText: String?
@@ -170,7 +174,7 @@ public struct JobRunner {
         metadata["status"] = .string(status.rawValue)
         metadata["items_ok"] = .int(summary.itemsOK)
         metadata["items_failed"] = .int(summary.itemsFailed)
-        logger.jobEvent("run finished", metadata, durationMS: duration)
+        files.jobEvent(job: job.name, runID: runID, "run finished", metadata, durationMS: duration)
         if exit != .succeeded {
             var text = "\(job.name): run \(runID) \(status.rawValue)"
             if !summary.message.isEmpty { text += ": \(summary.message)" }

@@ -49,7 +49,7 @@ public struct RunLedger {
     }
 
     public func finish(_ runID: Int64, status: Status, itemsOK: Int, itemsFailed: Int, error: String?,
-                       metadata: LogMetadata) throws {
+                       metadata: RunMetadata) throws {
         let json = "{" + metadata.keys.sorted().map { "\(jsonQuoted($0)):\(metadata[$0]!.json)" }.joined(separator: ",") + "}"
         try db.query("""
             UPDATE batch_runs SET status = $2, finished_at = now(), items_ok = $3, items_failed = $4,
