@@ -9,7 +9,6 @@ public struct BackupJob: Job {
         /// Overrides `backup.jobs` (more than 1: directory format).
         public var jobs: Int?
         public var verifyRestore = false
-        public var dryRun = false
         public init() {}
     }
 
@@ -18,7 +17,6 @@ public struct BackupJob: Job {
     let settings: BackupSettings
     let clock: Clock
 
-    public var isDryRun: Bool { options.dryRun }
 
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
@@ -54,7 +52,7 @@ public struct BackupJob: Job {
         let name = BackupName(database: database, time: clock.now,
                               format: settings.jobs > 1 ? .directory : .custom, encrypted: settings.ageRecipient != nil)
 
-        if options.dryRun {
+        if context.isDryRun {
             return dryRun(name, restoreDue: restoreDue, existing: mine, context: context)
         }
 
@@ -72,9 +70,9 @@ public struct BackupJob: Job {
         context.logger.info("backup verified", metadata: summary.metadata.logMetadata)
 
         let housekeeping = Housekeeping(settings: settings, database: database, now: clock.now, context: context)
-        housekeeping.sweep(directory: directory, policy: settings.retention, into: &summary)
-        if let copyDirectory = settings.copyDirectory, housekeeping.copy(from: directory, to: copyDirectory, into: &summary) {
-            housekeeping.sweep(directory: copyDirectory, policy: settings.copyRetention, into: &summary)
+        try housekeeping.sweep(directory: directory, policy: settings.retention, into: &summary)
+        if let copyDirectory = settings.copyDirectory, try housekeeping.copy(from: directory, to: copyDirectory, into: &summary) {
+            try housekeeping.sweep(directory: copyDirectory, policy: settings.copyRetention, into: &summary)
         }
         return summary
     }
@@ -108,12 +106,12 @@ public struct BackupJob: Job {
     }
 
     func dryRun(_ name: BackupName, restoreDue: Bool, existing: [BackupEntry], context: JobContext) -> JobSummary {
-        print("would create \(settings.directory)/\(name.fileName) (\(name.format.rawValue) format, verification: " +
+        context.report("would create \(settings.directory)/\(name.fileName) (\(name.format.rawValue) format, verification: " +
               (restoreDue ? "restore" : "list") + (name.encrypted ? ", encrypted" : "") + ")")
         // As if today's backup had verified: it is then the newest verified one.
         for entry in settings.retention.deletions(existing, now: clock.now, newVerified: 1) {
             let days = Int(clock.now.timeIntervalSince(entry.name.time) / 86_400)
-            print("would delete \(entry.path) (made \(LocalTime.isoTimestamp(entry.name.time, in: context.settings.timeZone)), " +
+            context.report("would delete \(entry.path) (made \(LocalTime.isoTimestamp(entry.name.time, in: context.settings.timeZone)), " +
                   "\(counted(days, "day")) old)")
         }
         return JobSummary(message: "dry run")

@@ -19,6 +19,7 @@ public struct BackupRun: JobCommand {
     @OptionGroup public var common: RunOptions
     @OptionGroup public var clock: NowOption
     @OptionGroup public var rehearsal: DryRunOption
+    public var isRehearsal: Bool { rehearsal.dryRun }
     @Option(help: ArgumentHelp("Parallel pg_dump workers; above 1 makes a directory-format dump.", valueName: "n"))
     public var jobs: Int?
     @Flag(name: .customLong("verify-restore"), help: "Also restore into a scratch database and compare row counts.")
@@ -36,7 +37,6 @@ public struct BackupRun: JobCommand {
         var options = BackupJob.Options()
         options.jobs = jobs
         options.verifyRestore = verifyRestore
-        options.dryRun = rehearsal.dryRun
         return options
     }
 }

@@ -22,10 +22,15 @@ public struct RunOptions: ParsableArguments {
 
     public var consoleMode: Console.Mode { quiet ? .quiet : (verbose ? .verbose : .normal) }
 
-    /// What the core needs of them, with `--now` when the command takes it.
-    public func settings(now: String? = nil) -> RunSettings {
-        RunSettings(configPath: configPath, consoleMode: consoleMode, now: now)
+    /// What the core needs of them, with `--now` when the command takes it. Reports go to
+    /// standard output, the one place the suite prints them.
+    public func settings(now: String? = nil, dryRun: Bool = false, output: ReportOutput = .standardOutput) -> RunSettings {
+        RunSettings(configPath: configPath, consoleMode: consoleMode, now: now, dryRun: dryRun, output: output)
     }
+}
+
+extension ReportOutput {
+    public static let standardOutput = ReportOutput { print($0) }
 }
 
 /// `--now`: the run's clock, fixed (ISO 8601; without an offset, the configured time zone).
@@ -65,12 +70,15 @@ public protocol JobCommand: AsyncParsableCommand {
     var common: RunOptions { get }
     /// The run's fixed time, when the command takes `--now`.
     var fixedNow: String? { get }
+    /// `--dry-run`, when the command takes it.
+    var isRehearsal: Bool { get }
     /// The job's options from the command's; the job itself is built by the runner, with its settings.
     var jobOptions: Work.Options { get }
 }
 
 extension JobCommand {
     public var fixedNow: String? { nil }
+    public var isRehearsal: Bool { false }
 
     public func run() async throws {
         throw ExitCode(await execute(arguments: Array(CommandLine.arguments.dropFirst())).rawValue)
@@ -80,6 +88,6 @@ extension JobCommand {
     /// their own environment on a command parsed from real argv.
     public func execute(arguments: [String], environment: [String: String]? = nil) async -> ExitStatus {
         await JobRunner(environment: environment, schema: .suite)
-            .run(Work.self, options: jobOptions, settings: common.settings(now: fixedNow), arguments: arguments)
+            .run(Work.self, options: jobOptions, settings: common.settings(now: fixedNow, dryRun: isRehearsal), arguments: arguments)
     }
 }

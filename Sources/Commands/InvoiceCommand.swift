@@ -19,6 +19,7 @@ public struct InvoiceRun: JobCommand {
     @OptionGroup public var common: RunOptions
     @OptionGroup public var clock: NowOption
     @OptionGroup public var rehearsal: DryRunOption
+    public var isRehearsal: Bool { rehearsal.dryRun }
     @Option(help: ArgumentHelp("The month to bill (YYYY-MM), one that has ended; default: the month before now.", valueName: "month"))
     public var month: String?
     @Flag(help: "Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).") public var regenerate = false
@@ -31,7 +32,6 @@ public struct InvoiceRun: JobCommand {
     public var jobOptions: InvoiceJob.Options {
         var options = InvoiceJob.Options()
         options.month = month
-        options.dryRun = rehearsal.dryRun
         options.regenerate = regenerate
         options.send = send
         return options
@@ -46,6 +46,7 @@ public struct InvoiceSend: JobCommand {
 
     @OptionGroup public var common: RunOptions
     @OptionGroup public var rehearsal: DryRunOption
+    public var isRehearsal: Bool { rehearsal.dryRun }
     @Option(help: ArgumentHelp("Only this month's invoices (YYYY-MM).", valueName: "month")) public var month: String?
 
     public typealias Work = InvoiceSendJob
@@ -53,7 +54,6 @@ public struct InvoiceSend: JobCommand {
     public var jobOptions: InvoiceSendJob.Options {
         var options = InvoiceSendJob.Options()
         options.month = month
-        options.dryRun = rehearsal.dryRun
         return options
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NightshiftCore
 import WorkingRates
 
@@ -20,6 +21,7 @@ public struct RateCalcCompute: JobCommand {
     @OptionGroup public var common: RunOptions
     @OptionGroup public var clock: NowOption
     @OptionGroup public var rehearsal: DryRunOption
+    public var isRehearsal: Bool { rehearsal.dryRun }
     @OptionGroup public var days: DaySelectionOptions
     @Option(name: .customLong("business-id"), help: "Only this business (repeatable).") public var businessIDs: [Int] = []
     @Flag(help: "Recompute days already computed, and days not yet ready.") public var force = false
@@ -30,11 +32,10 @@ public struct RateCalcCompute: JobCommand {
 
     public var jobOptions: RateCalcJob.Options {
         var options = RateCalcJob.Options()
-        options.selection.businessIDs = businessIDs
-        options.selection.from = days.first
-        options.selection.to = days.last
-        options.selection.force = force
-        options.dryRun = rehearsal.dryRun
+        options.businessIDs = businessIDs
+        options.from = days.first
+        options.to = days.last
+        options.force = force
         return options
     }
 }
@@ -59,7 +60,19 @@ public struct RateCalcSummary: AsyncParsableCommand {
 
     public func run() async throws {
         let format: SummaryReport.Format = json ? .json : (csv ? .csv : .text)
-        let code = await SummaryReport.run(businessID: businessID, days: days, format: format, options: common.settings(now: clock.now))
+        let options = common.settings(now: clock.now)
+        let code = await CommandSession.exitStatus(name: "rate-calc summary") { [businessID, days] in
+            let session = try await CommandSession.open(configPath: options.configPath, name: "rate-calc")
+            let at = try options.now.map { try TimestampArgument.parseNow($0, timeZone: session.settings.timeZone) } ?? Date()
+            let db = try session.connect()
+            defer { db.close() }
+            try SummaryReport.requireBusiness(businessID, db)
+            guard let report = try SummaryReport.build(db, businessID: businessID, days: days, now: at) else {
+                print(format == .json ? "{\"business_id\":\(businessID),\"data\":false}" : "business \(businessID): no computed days yet")
+                return
+            }
+            print(report.render(format))
+        }
         throw ExitCode(code.rawValue)
     }
 }

@@ -12,6 +12,7 @@ public struct StatusCollectCommand: JobCommand {
     @OptionGroup public var common: RunOptions
     @OptionGroup public var clock: NowOption
     @OptionGroup public var rehearsal: DryRunOption
+    public var isRehearsal: Bool { rehearsal.dryRun }
     @Flag(help: "Collect every active business, ignoring opening hours.") public var force = false
     @Option(name: .customLong("business-id"), help: "Collect only this business (repeatable).") public var businessIDs: [Int] = []
 
@@ -23,7 +24,6 @@ public struct StatusCollectCommand: JobCommand {
         var options = StatusCollectionJob.Options()
         options.force = force
         options.businessIDs = businessIDs
-        options.dryRun = rehearsal.dryRun
         return options
     }
 }

@@ -12,6 +12,7 @@ public struct UsageAggregateCommand: JobCommand {
     @OptionGroup public var common: RunOptions
     @OptionGroup public var clock: NowOption
     @OptionGroup public var rehearsal: DryRunOption
+    public var isRehearsal: Bool { rehearsal.dryRun }
     @OptionGroup public var days: DaySelectionOptions
 
     public var fixedNow: String? { clock.now }
@@ -20,9 +21,8 @@ public struct UsageAggregateCommand: JobCommand {
 
     public var jobOptions: UsageAggregateJob.Options {
         var options = UsageAggregateJob.Options()
-        options.selection.from = days.first
-        options.selection.to = days.last
-        options.dryRun = rehearsal.dryRun
+        options.from = days.first
+        options.to = days.last
         return options
     }
 }

@@ -9,7 +9,6 @@ public struct InvoiceJob: Job {
     public struct Options: Sendable {
         /// `YYYY-MM`; the month before `now` when nil.
         public var month: String?
-        public var dryRun = false
         /// Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).
         public var regenerate = false
         /// Email the month's unsent invoices afterwards (also config `invoice.send`).
@@ -19,7 +18,6 @@ public struct InvoiceJob: Job {
 
     public static let name = "invoice"
     public let options: Options
-    public var isDryRun: Bool { options.dryRun }
     let settings: InvoiceSettings
     let templates: TextTemplates
     /// Nil when this run sends no mail.
@@ -54,7 +52,7 @@ public struct InvoiceJob: Job {
         var summary = JobSummary()
         var existing = 0, created = 0, billedYen = 0
         var after = 0
-        if isDryRun { print("number\tcompany\tperiod\tsubtotal_yen\ttax_yen\ttotal_yen") }
+        if context.isDryRun { context.report("number\tcompany\tperiod\tsubtotal_yen\ttax_yen\ttotal_yen") }
         while true {
             let page = try context.unitOfWork("contracts after \(after)") {
                 try InvoiceCandidates.page(context.db, month: month, afterContract: after, limit: InvoiceJob.pageSize)
@@ -75,20 +73,20 @@ public struct InvoiceJob: Job {
             try context.runChunk(step, page.filter { !$0.existingInvoice }, into: &summary,
                                  prepare: { try InvoiceDraft.make($0, month: month, settings: settings) },
                                  write: { drafts in
-                guard let constants else { for draft in drafts { print(InvoiceJob.dryRunLine(draft)) }; return }
+                guard let constants else { for draft in drafts { context.report(InvoiceJob.dryRunLine(draft)) }; return }
                 created += try InvoiceStore.insert(drafts, constants: constants, db: context.db)
                 billedYen += drafts.reduce(0) { $0 + $1.amounts.totalYen }
             })
         }
         let unbillable = summary.itemsFailed
-        if isDryRun {
+        if context.isDryRun {
             let wouldCreate = summary.itemsOK - existing
-            print(wouldCreate == 0 && existing > 0
+            context.report(wouldCreate == 0 && existing > 0
                   ? "\(month): \(existing) invoice(s) exist already; nothing would be created"
                   : "\(month): \(wouldCreate) invoice(s) would be created, \(existing) exist already, \(unbillable) cannot be billed")
         }
         var rendered = 0, mailed: InvoiceMailer.Outcome?
-        if !isDryRun {
+        if !context.isDryRun {
             let renderer = InvoiceRenderer(settings: settings, templates: templates, context: context)
             rendered = try renderer.render(month: month, regenerate: options.regenerate, into: &summary).rendered
             if let mailSettings {

@@ -9,13 +9,11 @@ public struct InvoiceSendJob: Job {
     public struct Options: Sendable {
         /// `YYYY-MM`; every month when nil.
         public var month: String?
-        public var dryRun = false
         public init() {}
     }
 
     public static let name = "invoice"
     public let options: Options
-    public var isDryRun: Bool { options.dryRun }
     let mailSettings: MailSettings
     let templates: TextTemplates
     var timeZone = TimeZone.current
@@ -34,11 +32,11 @@ public struct InvoiceSendJob: Job {
     public func run(_ context: JobContext) throws -> JobSummary {
         let month = options.month.flatMap(CalendarMonth.init)
         var summary = JobSummary()
-        if isDryRun {
-            print("number\trecipient\tmessage_id")
+        if context.isDryRun {
+            context.report("number\trecipient\tmessage_id")
             try InvoiceMailer.forEachUnsentPage(context.db, month: month) { page in
                 for invoice in page {
-                    print("\(invoice.number)\t\(invoice.recipientEmail)\t<\(InvoiceMail.messageID(invoice.number, from: mailSettings.from))>")
+                    context.report("\(invoice.number)\t\(invoice.recipientEmail)\t<\(InvoiceMail.messageID(invoice.number, from: mailSettings.from))>")
                 }
                 summary.itemsOK += page.count
             }

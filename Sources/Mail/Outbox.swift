@@ -17,9 +17,7 @@ public final class Outbox {
         public var messageID: String
 
         public init(about: String, recipient: String, messageID: String) {
-            self.about = about
-            self.recipient = recipient
-            self.messageID = messageID
+            (self.about, self.recipient, self.messageID) = (about, recipient, messageID)
         }
     }
 
@@ -81,8 +79,8 @@ public final class Outbox {
         let attempts: Int
         do {
             (_, attempts) = try retrying(settings.retry, classifier, onRetry: { attempt, error, delay in
-                logger.warning("mail not accepted, trying again", error: error, metadata: ["about": .string(letter.about), "attempt": .int(attempt),
-                                                                   "delay_ms": .int(Int(delay * 1000))])
+                logger.warning("mail not accepted, trying again", error: error,
+                               metadata: ["about": .string(letter.about), "attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))])
             }) { try client.send(bytes, from: settings.from, to: [recipient]) }
         } catch let exhausted as RetryExhausted {
             if let smtp = exhausted.underlying as? SMTPError, smtp.affectsEveryMessage {
@@ -98,7 +96,8 @@ public final class Outbox {
             UPDATE mail_outbox SET status = 'sent', sent_at = now(), attempts = attempts + $2, last_error = NULL
              WHERE about = $1 AND status = 'pending'
             """, [letter.about, attempts])
-        logger.info("mail sent", metadata: ["about": .string(letter.about), "message_id": .string(letter.messageID), "attempts": .int(attempts)])
+        logger.info("mail sent",
+                    metadata: ["about": .string(letter.about), "message_id": .string(letter.messageID), "attempts": .int(attempts)])
     }
 
     private func notSent(_ letter: Letter, attempts: Int, _ reason: String) throws -> Never {

@@ -73,9 +73,9 @@ public struct PageCollector {
         while let pageURL = url, pages < site.maxPages, visited.insert(pageURL).inserted {
             do {
                 let (response, _) = try retrying(settings.retry, classifier, onRetry: { attempt, error, delay in
-                    logger.warning("fetch failed, retrying",
-                                   error: error, metadata: ["business_id": .int(business.id), "url": .string(pageURL),
-                                                              "attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))])
+                    logger.warning("fetch failed, retrying", error: error, metadata: [
+                        "business_id": .int(business.id), "url": .string(pageURL), "attempt": .int(attempt),
+                        "delay_ms": .int(Int(delay * 1000))])
                 }) { try fetcher.fetch(pageURL) }
                 lastStatus = response.status
                 let page = try parser.parse(response)

@@ -14,7 +14,7 @@ public struct StatusStore {
     }
 
     public func saveSuccess(business: DueBusiness, slot: Date, collectedAt: Date, casts: [ParsedCast],
-                            pages: Int, httpStatus: Int, durationMS: Int, failures: FailureLog?) throws {
+                            pages: Int, httpStatus: Int, durationMS: Int) throws {
         let unknown = casts.filter { $0.status == .unknown }.count
         try db.transaction {
             if !casts.isEmpty {
@@ -47,25 +47,23 @@ public struct StatusStore {
                        pages = EXCLUDED.pages, http_status = EXCLUDED.http_status,
                        duration_ms = EXCLUDED.duration_ms, error = NULL, recorded_at = now()
                 """, [business.id, runID, slot, collectedAt, casts.count, unknown, pages, httpStatus, durationMS])
-            try failures?.resolve(itemKey: Self.itemKey(business))
         }
     }
 
     /// Records a failed collection, unless the slot already holds a successful one.
     public func saveFailure(business: DueBusiness, slot: Date, collectedAt: Date, error: String, httpStatus: Int?,
-                            attempts: Int, durationMS: Int, failures: FailureLog?) throws {
-        try db.transaction {
-            try db.query("""
-                INSERT INTO status_collection (business_id, run_id, slot, collected_at, ok, http_status, duration_ms, error)
-                VALUES ($1, $2, $3, $4, false, $5, $6, $7)
-                ON CONFLICT (business_id, slot) DO UPDATE
-                   SET run_id = EXCLUDED.run_id, collected_at = EXCLUDED.collected_at,
-                       http_status = EXCLUDED.http_status, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error
-                 WHERE NOT status_collection.ok
-                """, [business.id, runID, slot, collectedAt, httpStatus, durationMS, Secrets.shared.scrub(error)])
-            try failures?.record(itemKey: Self.itemKey(business), error: error, attempts: attempts)
-        }
+                            durationMS: Int) throws {
+        try db.query("""
+            INSERT INTO status_collection (business_id, run_id, slot, collected_at, ok, http_status, duration_ms, error)
+            VALUES ($1, $2, $3, $4, false, $5, $6, $7)
+            ON CONFLICT (business_id, slot) DO UPDATE
+               SET run_id = EXCLUDED.run_id, collected_at = EXCLUDED.collected_at,
+                   http_status = EXCLUDED.http_status, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error
+             WHERE NOT status_collection.ok
+            """, [business.id, runID, slot, collectedAt, httpStatus, durationMS, Secrets.shared.scrub(error)])
     }
 
+    /// The business's dead-letter key: recorded while its collections fail, resolved by the next
+    /// one that succeeds.
     public static func itemKey(_ business: DueBusiness) -> String { "business:\(business.id)" }
 }

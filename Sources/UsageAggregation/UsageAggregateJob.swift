@@ -5,29 +5,25 @@ import Postgres
 /// `usage-aggregate`: one usage_log row per active company and finished local day, plus a
 /// system-wide row per day; catches up missed days.
 public struct UsageAggregateJob: Job {
-    public struct Options: Sendable {
-        public var selection = UsagePlan.Selection()
-        public var dryRun = false
-        public init() {}
-    }
+    /// Which days: the default (every ready day not yet done) or an explicit range.
+    public typealias Options = UsagePlan.Selection
 
     public static let name = "usage-aggregate"
     public let options: Options
-    public var isDryRun: Bool { options.dryRun }
     let settings: UsageSettings
 
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         settings = try UsageSettings.load(config, core: core)
-        try CalendarDate.checkRange(from: options.selection.from, to: options.selection.to)
+        try CalendarDate.checkRange(from: options.from, to: options.to)
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
         let now = context.clock.now
-        let days = try UsagePlan.days(context.db, now: now, selection: options.selection, settings: settings)
+        let days = try UsagePlan.days(context.db, now: now, selection: options, settings: settings)
         context.logger.info("aggregating", metadata: ["days": .int(days.count)])
-        if isDryRun { return try dryRun(context, days: days) }
+        if context.isDryRun { return try dryRun(context, days: days) }
 
         var summary = JobSummary()
         let step = ItemStep<String>(name: "aggregate", failureMessage: "usage aggregation failed", keys: { ["day:\($0)"] },
@@ -46,7 +42,7 @@ public struct UsageAggregateJob: Job {
     func dryRun(_ context: JobContext, days: [String]) throws -> JobSummary {
         let db = context.db
         return try RunLedger(db: db, job: name).rehearse { runID in
-            print(UsageAggregateJob.columns.joined(separator: "\t"))
+            context.report(UsageAggregateJob.columns.joined(separator: "\t"))
             for day in days {
                 try UsageAggregation.compute(db, day: day, timeZone: settings.timeZone, runID: runID)  // the real code, rolled back
                 let rows = try db.query("""
@@ -56,7 +52,7 @@ public struct UsageAggregateJob: Job {
                      ORDER BY company_id NULLS LAST
                     """, [day, runID]).rows
                 for row in rows {
-                    print(try [row.string("company"), row.string("day")].joined(separator: "\t") + "\t" +
+                    context.report(try [row.string("company"), row.string("day")].joined(separator: "\t") + "\t" +
                           (try UsageAggregateJob.columns.dropFirst(2).map { "\(try row.int($0))" }).joined(separator: "\t"))
                 }
             }

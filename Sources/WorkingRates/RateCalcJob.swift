@@ -4,30 +4,26 @@ import Postgres
 
 /// `rate-calc`: daily attendance and working rates for every ready business day not yet computed.
 public struct RateCalcJob: Job {
-    public struct Options: Sendable {
-        public var selection = DayPlan.Selection()
-        public var dryRun = false
-        public init() {}
-    }
+    /// Which days: the default (every ready day not yet done) or an explicit range.
+    public typealias Options = DayPlan.Selection
 
     public static let name = "rate-calc"
     public let options: Options
-    public var isDryRun: Bool { options.dryRun }
     let settings: RateCalcSettings
 
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         settings = try RateCalcSettings.load(config, core: core)
-        try CalendarDate.checkRange(from: options.selection.from, to: options.selection.to)
+        try CalendarDate.checkRange(from: options.from, to: options.to)
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
         let now = context.clock.now
-        let plan = try DayPlan.days(context.db, now: now, selection: options.selection, settings: settings)
+        let plan = try DayPlan.days(context.db, now: now, selection: options, settings: settings)
         let dayCount = plan.reduce(0) { $0 + $1.days.count }
         context.logger.info("computing", metadata: ["businesses": .int(plan.count), "days": .int(dayCount)])
-        if isDryRun { return try dryRun(context, plan: plan) }
+        if context.isDryRun { return try dryRun(context, plan: plan) }
 
         var summary = JobSummary()
         // One item per business (its days in one transaction); a dead letter per business day, so
@@ -43,7 +39,7 @@ public struct RateCalcJob: Job {
                                         slotMinutes: settings.slotMinutes)
             // Keys before 0005 named the business alone. A run without dates computes every
             // pending day, so its success means none of the business's days is left.
-            if !options.selection.isExplicit { try context.failures?.resolve(itemKey: "business:\(item.business)") }
+            if !options.isExplicit { try context.failures?.resolve(itemKey: "business:\(item.business)") }
             computedDays += item.days.count
         }
         summary.metadata["days"] = .int(computedDays)
@@ -67,9 +63,9 @@ public struct RateCalcJob: Job {
                        avg_working_rate::text AS working, peak_on_shift
                   FROM business_daily WHERE run_id = $1 ORDER BY business_id, business_day
                 """, [runID]).rows
-            print("business\tday\tslots\tcoverage\tcasts\ton_shift\tattendance\tworking\tpeak")
+            context.report("business\tday\tslots\tcoverage\tcasts\ton_shift\tattendance\tworking\tpeak")
             for row in rows {
-                print([try row.int("business_id").description, try row.string("day"),
+                context.report([try row.int("business_id").description, try row.string("day"),
                        "\(try row.int("ok_slots"))/\(try row.int("expected_slots"))", try row.string("coverage"),
                        "\(try row.int("casts_seen"))", "\(try row.int("casts_on_shift"))",
                        try row.optionalString("attendance") ?? "-", try row.optionalString("working") ?? "-",

@@ -90,26 +90,11 @@ public struct SummaryReport: Sendable {
 
     /// The command: exit 0 also when there is no data (it says so).
     /// A business that does not exist is a usage error naming the ones that do.
-    static func requireBusiness(_ id: Int, _ db: Connection) throws {
+    public static func requireBusiness(_ id: Int, _ db: Connection) throws {
         let ids = try db.query("SELECT id FROM business ORDER BY id LIMIT 21").rows.map { try $0.int("id") }
         guard try db.query("SELECT 1 AS x FROM business WHERE id = $1", [id]).first == nil else { return }
         let known = ids.isEmpty ? "there are no businesses" :
             "known: " + ids.prefix(20).map(String.init).joined(separator: ", ") + (ids.count > 20 ? ", …" : "")
         throw UsageError("--business-id \(id): no such business (\(known))")
-    }
-
-    public static func run(businessID: Int, days: Int, format: Format, options: RunSettings) async -> ExitStatus {
-        await CommandSession.exitStatus(name: "rate-calc summary") {
-            let session = try await CommandSession.open(configPath: options.configPath, name: "rate-calc")
-            let at = try options.now.map { try TimestampArgument.parseNow($0, timeZone: session.settings.timeZone) } ?? Date()
-            let db = try session.connect()
-            defer { db.close() }
-            try requireBusiness(businessID, db)
-            guard let report = try build(db, businessID: businessID, days: days, now: at) else {
-                print(format == .json ? "{\"business_id\":\(businessID),\"data\":false}" : "business \(businessID): no computed days yet")
-                return
-            }
-            print(report.render(format))
-        }
     }
 }

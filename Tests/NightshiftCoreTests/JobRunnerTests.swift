@@ -13,19 +13,16 @@ final class JobRunnerTests: DatabaseTestCase {
         var items = 3
         var failing: Set<Int> = []
         var thrown: Error?
-        var dryRun = false
         /// An item whose error ends the run (the database gone even after reconnecting).
         var endingItem: Int?
         var work: (@Sendable (JobContext) throws -> Void)?
         static let name = "toy-job"
-        var isDryRun: Bool { dryRun }
 
-        init(items: Int = 3, failing: Set<Int> = [], thrown: Error? = nil, dryRun: Bool = false, endingItem: Int? = nil,
+        init(items: Int = 3, failing: Set<Int> = [], thrown: Error? = nil, endingItem: Int? = nil,
              work: (@Sendable (JobContext) throws -> Void)? = nil) {
             self.items = items
             self.failing = failing
             self.thrown = thrown
-            self.dryRun = dryRun
             self.endingItem = endingItem
             self.work = work
         }
@@ -45,6 +42,7 @@ final class JobRunnerTests: DatabaseTestCase {
             try context.run(step, Array(1...max(1, items)).filter { $0 <= items }, into: &summary) { item in
                 if failing.contains(item) { throw ToyFailure() }
                 if item == endingItem { throw PostgresError(kind: .connection, message: "server gone for good") }
+                if context.isDryRun { context.report("item \(item) would be done") }
             }
             summary.message = "\(summary.itemsOK) done"
             return summary
@@ -55,9 +53,18 @@ final class JobRunnerTests: DatabaseTestCase {
 
     var environment: [String: String] { ["DATABASE_URL": db.url, "LOG_DIR": root] }
 
-    func run(_ job: ToyJob, _ extra: [String: String] = [:]) async throws -> ExitStatus {
-        await JobRunner(environment: environment.merging(extra) { $1 }).run(ToyJob.self, options: job, settings: RunSettings(consoleMode: .quiet),
-                                                                           arguments: ["--toy"])
+    /// What runs reported, line by line.
+    final class Report: @unchecked Sendable {
+        private(set) var lines: [String] = []
+        func append(_ line: String) { lines.append(line) }  // a run reports from one thread
+    }
+    let report = Report()
+
+    func run(_ job: ToyJob, _ extra: [String: String] = [:], dryRun: Bool = false) async throws -> ExitStatus {
+        let report = report
+        let settings = RunSettings(consoleMode: .quiet, dryRun: dryRun, output: ReportOutput { report.append($0) })
+        return await JobRunner(environment: environment.merging(extra) { $1 }).run(ToyJob.self, options: job, settings: settings,
+                                                                                   arguments: ["--toy"])
     }
 
     func runs() throws -> [String] {
@@ -118,7 +125,7 @@ final class JobRunnerTests: DatabaseTestCase {
     }
 
     func testADryRunWritesNoLedgerRowAndItsWorkIsRolledBack() async throws {
-        var job = ToyJob(failing: [1], dryRun: true)
+        var job = ToyJob(failing: [1])
         job.work = { context in
             XCTAssertNil(context.runID)
             XCTAssertNil(context.failures, "a rehearsal records no dead letters")
@@ -126,8 +133,9 @@ final class JobRunnerTests: DatabaseTestCase {
                 try context.db.query("INSERT INTO batch_failures (run_id, job, item_key, error) VALUES ($1, 'toy-job', 'rehearsed', 'x')", [runID])
             }
         }
-        let status = try await run(job)
+        let status = try await run(job, dryRun: true)
         XCTAssertEqual(status, .partial, "a dry run maps outcomes to the same exit codes")
+        XCTAssertEqual(report.lines, ["item 2 would be done", "item 3 would be done"], "its report goes to the command layer's output")
         XCTAssertEqual(try runs(), [])
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM batch_failures").first!.int("n"), 0)
     }

@@ -7,8 +7,6 @@ public protocol Job {
     associatedtype Options: Sendable
     /// The command name, used as the ledger's job name and the lock's name.
     static var name: String { get }
-    /// Dry runs take no lock and write no ledger row.
-    var isDryRun: Bool { get }
     /// Built in one step from its options and settings (no setting filled in later). A bad value
     /// throws `ConfigurationError` (or is collected by `config`); `clock` is the run's, fixed by
     /// `--now`, for checks that depend on the time.
@@ -17,7 +15,6 @@ public protocol Job {
 }
 
 extension Job {
-    public var isDryRun: Bool { false }
     public var name: String { Self.name }
 }
 
@@ -30,10 +27,16 @@ public final class JobContext {
     public let runID: Int64?
     /// Nil on a dry run.
     public let failures: FailureLog?
+    /// A rehearsal (`--dry-run`): the job does its real work where it can roll it back, reports
+    /// what it would do, and keeps nothing; it has no lock, no ledger row and no dead letters.
+    public var isDryRun: Bool { runID == nil }
     /// The job's advisory lock, taken again after a reconnect (nil on a dry run).
     let lockKey: Int64?
+    let output: ReportOutput
 
-    public init(db: Connection, logger: Logger, clock: Clock, settings: CoreSettings, runID: Int64?, lockKey: Int64? = nil) {
+    public init(db: Connection, logger: Logger, clock: Clock, settings: CoreSettings, runID: Int64?, lockKey: Int64? = nil,
+                output: ReportOutput) {
+        self.output = output
         self.db = db
         self.logger = logger
         self.clock = clock
@@ -42,6 +45,10 @@ public final class JobContext {
         self.lockKey = lockKey
         self.failures = runID.map { FailureLog(db: db, job: logger.job, runID: $0) }
     }
+
+    /// A line of the run's report (a dry run's account of what it would do), for the command layer
+    /// to show.
+    public func report(_ line: String) { output.write(line) }
 
     /// Runs one unit of work — a transaction the job can repeat without harm (its writes are
     /// idempotent). When the connection to the database is lost during it (a server restart, a

@@ -53,10 +53,10 @@ public struct JobRunner {
         let files = LogFiles(settings: settings, console: console)
         var logger = files.logger(job: job.name)
         for (key, suggestion) in config.unknownFileKeys {
-            logger.warning("unknown configuration key ignored", metadata: ["key": .string(key), "file": .string(config.filePath ?? ""),
-                                                                 "did_you_mean": suggestion.map { .string($0) } ?? .string("")])
+            logger.warning("unknown configuration key ignored", metadata: [
+                "key": .string(key), "file": .string(config.filePath ?? ""), "did_you_mean": suggestion.map { .string($0) } ?? .string("")])
         }
-        if job.isDryRun { logger.markRehearsal() }
+        if run.dryRun { logger.markRehearsal() }
         files.routeLibraries(job: job.name)
         do {
             try files.checkWritable()
@@ -64,11 +64,29 @@ public struct JobRunner {
             Console.writeStderr("\(job.name): configuration error: log.dir (LOG_DIR=\(settings.logDirectory)): \(error)")
             return .configuration
         }
-        return execute(job, settings: settings, clock: clock, logger: logger, files: files, console: console, arguments: arguments)
+        return execute(Prepared(job: job, settings: settings, clock: clock, logger: logger, files: files, console: console,
+                                dryRun: run.dryRun, output: run.output, arguments: arguments))
     }
 
-    private func execute<J: Job>(_ job: J, settings: CoreSettings, clock: Clock, logger: Logger, files: LogFiles, console: Console,
-                                 arguments: [String]) -> ExitStatus {
+    /// A job built and its logs open: what the rest of the life cycle works with.
+    private struct Prepared<J: Job> {
+        let job: J
+        let settings: CoreSettings
+        let clock: Clock
+        var logger: Logger
+        let files: LogFiles
+        let console: Console
+        let dryRun: Bool
+        let output: ReportOutput
+        let arguments: [String]
+
+        func context(_ db: Connection, runID: Int64?, lockKey: Int64?) -> JobContext {
+            JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID, lockKey: lockKey, output: output)
+        }
+    }
+
+    private func execute<J: Job>(_ run: Prepared<J>) -> ExitStatus {
+        let (job, settings, logger, console) = (run.job, run.settings, run.logger, run.console)
         let db: Connection
         do {
             db = try Database.connect(settings.databaseURL, policy: settings.databaseRetry,
@@ -100,8 +118,8 @@ public struct JobRunner {
             return isTransient(error) ? .temporaryFailure : .failed
         }
 
-        if job.isDryRun {
-            let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: nil)
+        if run.dryRun {
+            let context = run.context(db, runID: nil, lockKey: nil)
             do {
                 let summary = try job.run(context)
                 if summary.itemsFailed > 0 {
@@ -114,13 +132,12 @@ public struct JobRunner {
                 return error is ConfigurationError ? .configuration : .failed
             }
         }
-        return executeWithLedger(job, db: db, settings: settings, clock: clock, logger: logger, files: files, console: console,
-                                 arguments: arguments)
+        return executeWithLedger(run, db: db)
     }
 
-    private func executeWithLedger<J: Job>(_ job: J, db: Connection, settings: CoreSettings, clock: Clock, logger: Logger, files: LogFiles,
-                                           console: Console, arguments: [String]) -> ExitStatus {
-        var logger = logger
+    private func executeWithLedger<J: Job>(_ run: Prepared<J>, db: Connection) -> ExitStatus {
+        var run = run
+        let (job, files, console, arguments) = (run.job, run.files, run.console, run.arguments)
         let ledger = RunLedger(db: db, job: job.name)
         let runID: Int64
         let lockKey = Database.lockKey("nightshift.job.\(job.name)")
@@ -128,22 +145,23 @@ public struct JobRunner {
             // Session-level lock: a killed process's session ends and the lock goes with it.
             guard try db.tryAdvisoryLock(lockKey) else {
                 try ledger.recordSkipped(arguments: arguments, reason: "another run of \(job.name) holds the lock")
-                logger.info("skipped: another run holds the lock")
+                run.logger.info("skipped: another run holds the lock")
                 return .succeeded
             }
             runID = try ledger.start(arguments: arguments)
-            logger[metadataKey: JSONLinesLogHandler.runIDKey] = .int64(runID)
+            run.logger[metadataKey: JSONLinesLogHandler.runIDKey] = .int64(runID)
             let abandoned = try ledger.markAbandoned(except: runID)
-            if abandoned > 0 { logger.warning("marked earlier unfinished runs abandoned", metadata: ["count": .int(abandoned)]) }
+            if abandoned > 0 { run.logger.warning("marked earlier unfinished runs abandoned", metadata: ["count": .int(abandoned)]) }
         } catch {
-            logger.error("cannot start the run ledger", error: error)
+            run.logger.error("cannot start the run ledger", error: error)
             console.failureSummary("\(job.name): cannot start the run: \(error)")
             return isTransient(error) ? .temporaryFailure : .failed
         }
 
         let started = DispatchTime.now()
         files.jobEvent(job: job.name, runID: runID, "run started", ["arguments": .string(arguments.joined(separator: " "))])
-        let context = JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID, lockKey: lockKey)
+        let logger = run.logger
+        let context = run.context(db, runID: runID, lockKey: lockKey)
         var summary: JobSummary
         var errorText: String?
         var exit: ExitStatus

@@ -7,11 +7,7 @@ public struct CheckItem: Sendable {
     public let ok: Bool
     public let detail: String
 
-    public init(name: String, ok: Bool, detail: String) {
-        self.name = name
-        self.ok = ok
-        self.detail = detail
-    }
+    public init(name: String, ok: Bool, detail: String) { (self.name, self.ok, self.detail) = (name, ok, detail) }
 }
 
 /// What a module adds to `nightshift check`, so the operator's tool needs no job module: items
@@ -22,7 +18,6 @@ public struct ModuleCheck: Sendable {
     public let items: @Sendable (_ config: ConfigValues, _ core: CoreSettings, _ db: Connection?) -> [CheckItem]
 
     public init(module: String, items: @escaping @Sendable (ConfigValues, CoreSettings, Connection?) -> [CheckItem]) {
-        self.module = module
-        self.items = items
+        (self.module, self.items) = (module, items)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Backups
 import NightshiftCore
 
 /// The subcommands outside the ledger: `list`, `verify`, `restore`. They need the config but
