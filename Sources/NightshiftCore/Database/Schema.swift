@@ -5,25 +5,23 @@ import Foundation
 /// free number), so one migrator applies every module's files in one order.
 public struct MigrationSource: Sendable {
     public let module: String
-    let directory: URL?
+    /// Version, name and file of each migration, from the file names alone (read once: every job
+    /// checks them before it starts).
+    let files: [(version: Int, name: String, url: URL)]
 
     public init(module: String, bundle: Bundle) {
         self.module = module
-        directory = bundle.url(forResource: "Migrations", withExtension: nil)
+        guard let directory = bundle.url(forResource: "Migrations", withExtension: nil),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
+            fatalError("the migrations of \(module) are missing from this install")
+        }
+        files = names.filter { $0.hasSuffix(".sql") }.compactMap { file in
+            Int(file.prefix(while: \.isNumber)).map { ($0, String(file.dropLast(4)), directory.appendingPathComponent(file)) }
+        }
     }
 
     /// The ledger's own tables (`batch_runs`, `batch_failures`).
     public static let core = MigrationSource(module: "NightshiftCore", bundle: .module)
-
-    /// Version, name and file of each migration, from the file names alone.
-    func files() -> [(version: Int, name: String, url: URL)] {
-        guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
-            fatalError("the migrations of \(module) are missing from this install")
-        }
-        return names.filter { $0.hasSuffix(".sql") }.compactMap { file in
-            Int(file.prefix(while: \.isNumber)).map { ($0, String(file.dropLast(4)), directory.appendingPathComponent(file)) }
-        }
-    }
 }
 
 /// The database schema of a program: the migrations of the modules it is built from.
@@ -35,7 +33,7 @@ public struct Schema: Sendable {
         self.sources = sources
         var seen: [Int: String] = [:]
         for source in sources {
-            for file in source.files() {
+            for file in source.files {
                 if let other = seen.updateValue(source.module, forKey: file.version) {
                     fatalError("migration version \(file.version) is claimed by \(other) and \(source.module)")
                 }
@@ -45,13 +43,13 @@ public struct Schema: Sendable {
 
     /// Version and name of every migration, in order.
     public var versions: [(version: Int, name: String)] {
-        sources.flatMap { $0.files().map { ($0.version, $0.name) } }.sorted { $0.version < $1.version }
+        sources.flatMap { $0.files.map { ($0.version, $0.name) } }.sorted { $0.version < $1.version }
     }
 
     /// Every migration with its SQL, in order.
     public func migrations() -> [Migrator.Migration] {
         sources.flatMap { source in
-            source.files().map { file in
+            source.files.map { file in
                 guard let sql = try? String(contentsOf: file.url, encoding: .utf8) else {
                     fatalError("cannot read the migration \(file.url.path)")
                 }
