@@ -141,6 +141,39 @@ public final class PDFCanvas {
         cairo_fill(cr)
     }
 
+    /// A line through `points` (nil breaks it: a day without data is a gap, not a zero).
+    public func polyline(_ points: [(x: Double, y: Double)?], stroke: Stroke) {
+        apply(stroke)
+        var drawing = false
+        for point in points {
+            guard let point else { drawing = false; continue }
+            if drawing { cairo_line_to(cr, point.x, point.y) } else { cairo_move_to(cr, point.x, point.y) }
+            drawing = true
+        }
+        cairo_stroke(cr)
+        cairo_set_dash(cr, nil, 0, 0)
+    }
+
+    public func fill(x: Double, y: Double, width: Double, height: Double, color: Color) {
+        cairo_set_source_rgb(cr, color.red, color.green, color.blue)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_fill(cr)
+    }
+
+    public func strokeRectangle(x: Double, y: Double, width: Double, height: Double, stroke: Stroke) {
+        apply(stroke)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_stroke(cr)
+        cairo_set_dash(cr, nil, 0, 0)
+    }
+
+    private func apply(_ stroke: Stroke) {
+        cairo_set_source_rgb(cr, stroke.color.red, stroke.color.green, stroke.color.blue)
+        cairo_set_line_width(cr, stroke.width)
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        cairo_set_dash(cr, stroke.dash, Int32(stroke.dash.count), 0)
+    }
+
     public func newPage() { cairo_show_page(cr) }
 
     /// Ends the last page and writes the file; throws when cairo failed at any point.

@@ -132,7 +132,8 @@ public struct ProcessResult {
 public func runExecutable(_ name: String, _ arguments: [String], environment: [String: String],
                           wait: Bool = true) throws -> (Process, () -> ProcessResult) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: TestEnvironment.binDirectory + "/" + name)
+    // One of ours by name, or a system tool by its absolute path.
+    process.executableURL = URL(fileURLWithPath: name.hasPrefix("/") ? name : TestEnvironment.binDirectory + "/" + name)
     process.arguments = arguments
     var env = ["PATH": "/usr/bin:/bin"]
     for (k, v) in environment { env[k] = v }
