@@ -72,10 +72,12 @@ let package = Package(
         .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
         .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"],
                 resources: [.copy("Migrations")]),
+        .target(name: "MonthlyReports", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"],
+                resources: [.copy("SQL"), .copy("Migrations")]),
 
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
-            "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "Mail", "OperatorTools",
+            "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "MonthlyReports", "Mail", "OperatorTools",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -102,6 +104,7 @@ let package = Package(
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "TestSupport"]),
         .testTarget(name: "UsageAggregationTests", dependencies: ["UsageAggregation", "TestSupport"]),
         .testTarget(name: "InvoicingTests", dependencies: ["Invoicing", "Commands", "TestSupport"]),
+        .testTarget(name: "MonthlyReportsTests", dependencies: ["MonthlyReports", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,5 +1,6 @@
 import Invoicing
 import Mail
+import MonthlyReports
 import NightshiftCore
 import StatusCollection
 import WorkingRates
@@ -7,7 +8,7 @@ import WorkingRates
 extension Schema {
     /// Every table of the suite, from the modules that own them; `nightshift migrate` applies
     /// it and every job checks it is current before it starts.
-    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing])
+    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports])
 }
 
 extension ModuleCheck {

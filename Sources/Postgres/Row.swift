@@ -40,6 +40,18 @@ public struct Row: Sendable {
         return value
     }
 
+    /// A one-dimensional integer array without NULLs (`{1,2,3}` in text form).
+    public func intArray(_ column: String) throws -> [Int] {
+        let text = try string(column)
+        guard text.hasPrefix("{"), text.hasSuffix("}") else { throw typeError(column, text, "an integer array") }
+        let inner = text.dropFirst().dropLast()
+        if inner.isEmpty { return [] }
+        return try inner.split(separator: ",").map { element in
+            guard let value = Int(element) else { throw typeError(column, text, "an integer array without NULLs") }
+            return value
+        }
+    }
+
     public func optionalBool(_ column: String) throws -> Bool? {
         guard let text = try raw(column) else { return nil }
         switch text {

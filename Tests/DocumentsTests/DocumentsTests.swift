@@ -75,5 +75,9 @@ final class DocumentsTests: XCTestCase {
         XCTAssertEqual(YenFormat.string(1_234_567_890), "¥1,234,567,890")
         XCTAssertEqual(YenFormat.string(-500), "-¥500")
         XCTAssertEqual(YenFormat.grouped(12_345), "12,345")
+        XCTAssertEqual(YenFormat.grouped(12_345.25, decimals: 1), "12,345.3")
+        XCTAssertEqual(YenFormat.grouped(-2.5, decimals: 0), "-3")
+        XCTAssertEqual(YenFormat.grouped(0.05, decimals: 2), "0.05")
+        XCTAssertEqual(YenFormat.grouped(-1_000.5, decimals: 1), "-1,000.5")
     }
 }

@@ -294,7 +294,7 @@ final class InvoiceMailTests: DatabaseTestCase {
         let ddl = billing[billing.range(of: "CREATE TABLE mail_delivery")!.lowerBound...]
         try db.connection.execute(script: """
             DROP TABLE mail_outbox;
-            DELETE FROM schema_migrations WHERE version >= 6;
+            DELETE FROM schema_migrations WHERE version IN (6, 7);
             \(ddl[..<ddl.range(of: ");")!.upperBound])
             INSERT INTO mail_delivery (invoice_id, recipient, message_id, status, attempts, sent_at) VALUES
               (1, 'keiri1@customer.example', 'invoice.INV-202610-000001-000001@nightshift.example', 'sent', 1, '2026-11-01 06:00:05+09'),

@@ -32,14 +32,7 @@ public struct AxisScale: Sendable, Equatable {
     /// A tick's label: as many decimals as the step needs, grouped thousands.
     public func label(_ value: Double) -> String {
         let decimals = max(0, -Int(log10(step).rounded(.down)))
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.usesGroupingSeparator = true
-        formatter.groupingSeparator = ","
-        formatter.minimumFractionDigits = decimals
-        formatter.maximumFractionDigits = decimals
-        return formatter.string(from: NSNumber(value: abs(value) < step / 1e6 ? 0 : value)) ?? "\(value)"
+        return YenFormat.grouped(abs(value) < step / 1e6 ? 0 : value, decimals: decimals)
     }
 
     /// A 1, 2, 5 or 10 times a power of ten near `value`: the nearest (`round`) or the next above.

@@ -1,0 +1,68 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// The figures of a company's monthly usage report: the month and the month before, each from the
+/// `usage_log` rows it has (a company created mid-month has fewer days; one with no rows in the
+/// month before has no comparison, shown as "—").
+public struct CompanyUsage: Sendable, Equatable {
+    /// One period's figures. Averages are exact ratios (`usersSum / days`), rounded only for display.
+    public struct Period: Sendable, Equatable {
+        public var days = 0
+        public var usersMax = 0, usersEnd = 0, usersSum = 0
+        public var activeUsersMax = 0, activeUsersSum = 0
+        public var engineersMax = 0, activeEngineersMax = 0
+        public var approaches = 0, emailsSent = 0, logins = 0, apiCalls = 0
+        public var storageEndMB = 0
+        /// Day of month → value.
+        public var dailyActiveUsers: [Int: Int] = [:]
+        public var dailyApproaches: [Int: Int] = [:]
+
+        public var usersAverage: Double { days == 0 ? 0 : Double(usersSum) / Double(days) }
+        public var activeUsersAverage: Double { days == 0 ? 0 : Double(activeUsersSum) / Double(days) }
+    }
+
+    public var companyID: Int
+    public var current: Period?
+    public var previous: Period?
+
+    public init(companyID: Int, current: Period? = nil, previous: Period? = nil) {
+        (self.companyID, self.current, self.previous) = (companyID, current, previous)
+    }
+
+    private static let sql = BundledSQL.load("company_usage", from: .module)
+
+    /// The figures of `companies` for `month`, one per company (a company without rows in either
+    /// month has both periods nil).
+    public static func load(_ db: Connection, month: CalendarMonth, companies: [Int]) throws -> [Int: CompanyUsage] {
+        var result = Dictionary(uniqueKeysWithValues: companies.map { ($0, CompanyUsage(companyID: $0)) })
+        for row in try db.query(sql, [month.firstDay, companies]).rows {
+            let id = try row.int("company_id")
+            let days = try row.intArray("day_numbers")
+            var period = Period(days: try row.int("days"), usersMax: try row.int("users_max"), usersEnd: try row.int("users_end"),
+                                usersSum: try row.int("users_sum"), activeUsersMax: try row.int("active_users_max"),
+                                activeUsersSum: try row.int("active_users_sum"), engineersMax: try row.int("engineers_max"),
+                                activeEngineersMax: try row.int("active_engineers_max"), approaches: try row.int("approaches"),
+                                emailsSent: try row.int("emails_sent"), logins: try row.int("logins"), apiCalls: try row.int("api_calls"),
+                                storageEndMB: try row.int("storage_end_mb"))
+            period.dailyActiveUsers = Dictionary(uniqueKeysWithValues: zip(days, try row.intArray("daily_active_users")))
+            period.dailyApproaches = Dictionary(uniqueKeysWithValues: zip(days, try row.intArray("daily_approaches")))
+            if try row.string("period") == "current" { result[id]?.current = period } else { result[id]?.previous = period }
+        }
+        return result
+    }
+}
+
+/// Whether the data a month's reports stand on was all computed.
+public enum MonthCompleteness {
+    /// Days of `month` without their system-wide `usage_log` row: usage-aggregate writes that row
+    /// last in a day's transaction, so a day is complete exactly when it has one.
+    public static func missingUsageDays(_ db: Connection, month: CalendarMonth) throws -> [String] {
+        try db.query("""
+            SELECT d::date::text AS day
+              FROM generate_series($1::date, $2::date, interval '1 day') AS d
+             WHERE NOT EXISTS (SELECT 1 FROM usage_log u WHERE u.company_id IS NULL AND u.usage_date = d::date)
+             ORDER BY d
+            """, [month.firstDay, month.lastDay]).rows.map { try $0.string("day") }
+    }
+}

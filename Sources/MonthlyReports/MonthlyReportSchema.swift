@@ -1,0 +1,7 @@
+import Foundation
+import NightshiftCore
+
+extension MigrationSource {
+    /// `report`, and `business.report_email`.
+    public static let monthlyReports = MigrationSource(module: "MonthlyReports", bundle: .module)
+}
