@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "backup", targets: ["backup"]),
         .executable(name: "usage-aggregate", targets: ["usage-aggregate"]),
         .executable(name: "invoice", targets: ["invoice"]),
+        .executable(name: "monthly-report", targets: ["monthly-report"]),
     ],
     // Exact versions: an application builds what it was tested with (Package.resolved cannot be
     // committed here). swift-system is imported directly (FilePath for swift-configuration).
@@ -90,6 +91,7 @@ let package = Package(
         .executableTarget(name: "backup", dependencies: ["Commands"]),
         .executableTarget(name: "usage-aggregate", dependencies: ["Commands"]),
         .executableTarget(name: "invoice", dependencies: ["Commands"]),
+        .executableTarget(name: "monthly-report", dependencies: ["Commands"]),
         .executableTarget(name: "nightshift", dependencies: ["Commands"]),
 
         .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres", "Commands"], path: "Tests/Support",

@@ -28,14 +28,7 @@ public struct InvoiceJob: Job {
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
-        if let text = options.month {
-            guard let month = CalendarMonth(text) else { throw UsageError("--month \(text): expected YYYY-MM") }
-            let current = CalendarMonth.containing(clock.now, in: core.timeZone)
-            guard month < current else {
-                throw UsageError("--month \(text): that month has not ended yet (it is \(current) in \(core.timeZone.identifier)); " +
-                                 "a month is billed once it is over")
-            }
-        }
+        _ = try CalendarMonth.finished(options.month, now: clock.now, in: core.timeZone)
         settings = try InvoiceSettings.load(config, core: core)
         let send = try options.send || config.bool("invoice.send", default: false)
         mailSettings = send ? try MailSettings.load(config) : nil

@@ -5,18 +5,18 @@ import Postgres
 /// The figures of a company's monthly usage report: the month and the month before, each from the
 /// `usage_log` rows it has (a company created mid-month has fewer days; one with no rows in the
 /// month before has no comparison, shown as "—").
-public struct CompanyUsage: Sendable, Equatable {
+public struct CompanyUsage: Sendable, Equatable, Codable {
     /// One period's figures. Averages are exact ratios (`usersSum / days`), rounded only for display.
-    public struct Period: Sendable, Equatable {
+    public struct Period: Sendable, Equatable, Codable {
         public var days = 0
         public var usersMax = 0, usersEnd = 0, usersSum = 0
         public var activeUsersMax = 0, activeUsersSum = 0
         public var engineersMax = 0, activeEngineersMax = 0
         public var approaches = 0, emailsSent = 0, logins = 0, apiCalls = 0
         public var storageEndMB = 0
-        /// Day of month → value.
-        public var dailyActiveUsers: [Int: Int] = [:]
-        public var dailyApproaches: [Int: Int] = [:]
+        /// One per day of the month (index 0 is the 1st); nil where the company had no row.
+        public var dailyActiveUsers: [Int?] = []
+        public var dailyApproaches: [Int?] = []
 
         public var usersAverage: Double { days == 0 ? 0 : Double(usersSum) / Double(days) }
         public var activeUsersAverage: Double { days == 0 ? 0 : Double(activeUsersSum) / Double(days) }
@@ -45,11 +45,19 @@ public struct CompanyUsage: Sendable, Equatable {
                                 activeEngineersMax: try row.int("active_engineers_max"), approaches: try row.int("approaches"),
                                 emailsSent: try row.int("emails_sent"), logins: try row.int("logins"), apiCalls: try row.int("api_calls"),
                                 storageEndMB: try row.int("storage_end_mb"))
-            period.dailyActiveUsers = Dictionary(uniqueKeysWithValues: zip(days, try row.intArray("daily_active_users")))
-            period.dailyApproaches = Dictionary(uniqueKeysWithValues: zip(days, try row.intArray("daily_approaches")))
-            if try row.string("period") == "current" { result[id]?.current = period } else { result[id]?.previous = period }
+            let isCurrent = try row.string("period") == "current"
+            let length = (isCurrent ? month : month.before).dayCount
+            period.dailyActiveUsers = daily(days, try row.intArray("daily_active_users"), length: length)
+            period.dailyApproaches = daily(days, try row.intArray("daily_approaches"), length: length)
+            if isCurrent { result[id]?.current = period } else { result[id]?.previous = period }
         }
         return result
+    }
+
+    private static func daily(_ days: [Int], _ values: [Int], length: Int) -> [Int?] {
+        var series = [Int?](repeating: nil, count: length)
+        for (day, value) in zip(days, values) where (1...length).contains(day) { series[day - 1] = value }
+        return series
     }
 }
 

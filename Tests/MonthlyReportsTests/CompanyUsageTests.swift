@@ -10,6 +10,10 @@ final class CompanyUsageTests: DatabaseTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
+        try CompanyUsageTests.loadUsage(db)
+    }
+
+    static func loadUsage(_ db: TestDatabase) throws {
         // Company 1: all of September and October. Company 2: created on 15 October.
         // September (30 days): 8 users, 3 active every day, 1 approach a day, 100 MB.
         // October (31 days): 10 users on days 1–20 and 12 on days 21–31; active users d % 5
@@ -17,6 +21,7 @@ final class CompanyUsageTests: DatabaseTestCase {
         // Company 2 (15–31 October, 17 days): 3 users, 1 active, 5 API calls a day.
         try db.connection.execute(script: """
             INSERT INTO batch_runs (id, job, host, pid, status) VALUES (1, 'usage-aggregate', 'test', 0, 'succeeded');
+            SELECT setval('batch_runs_id_seq', 1);
             INSERT INTO company (id, name, billing_email) VALUES (1, '株式会社いち', 'a@x.example'), (2, '株式会社に', 'b@x.example');
             INSERT INTO usage_log (company_id, usage_date, total_users, active_users, total_engineers, active_engineers,
                                    approaches, emails_sent, logins, api_calls, storage_mb, run_id)
@@ -43,9 +48,9 @@ final class CompanyUsageTests: DatabaseTestCase {
         XCTAssertEqual([one.engineersMax, one.activeEngineersMax], [4, 2])
         XCTAssertEqual([one.approaches, one.emailsSent, one.logins, one.apiCalls], [62, 0, 31, 0])
         XCTAssertEqual(one.storageEndMB, 131)
-        XCTAssertEqual(one.dailyActiveUsers[5], 0)
-        XCTAssertEqual(one.dailyActiveUsers[31], 1)
-        XCTAssertEqual(one.dailyApproaches.count, 31)
+        XCTAssertEqual(one.dailyActiveUsers[4], 0, "the 5th")
+        XCTAssertEqual(one.dailyActiveUsers[30], 1, "the 31st")
+        XCTAssertEqual(one.dailyApproaches, Array(repeating: 2, count: 31))
 
         let before = try XCTUnwrap(usage[1]?.previous)
         XCTAssertEqual([before.days, before.usersMax, before.usersEnd, before.usersSum, before.approaches, before.storageEndMB],
@@ -53,7 +58,8 @@ final class CompanyUsageTests: DatabaseTestCase {
 
         let two = try XCTUnwrap(usage[2]?.current)
         XCTAssertEqual([two.days, two.usersMax, two.usersSum, two.apiCalls], [17, 3, 51, 85])
-        XCTAssertEqual(two.dailyActiveUsers.keys.sorted(), Array(15...31))
+        XCTAssertEqual(two.dailyActiveUsers, Array(repeating: nil, count: 14) + Array(repeating: 1, count: 17))
+        XCTAssertEqual(usage[1]?.previous?.dailyApproaches.count, 30, "September has 30 days")
         XCTAssertNil(usage[2]?.previous, "no rows in September: no comparison, not zeros")
         XCTAssertEqual(usage[3], CompanyUsage(companyID: 3), "a company without rows has neither period")
     }

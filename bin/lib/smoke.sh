@@ -31,7 +31,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc backup usage-aggregate invoice nightshift; do
+for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -196,6 +196,14 @@ assert m["rcpt_tos"] == ["billing@smoke.example"] and "INV-202611-000001-000001"
 assert m["attachments"][0]["sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(), m
 PY
 [ "$(psql_smoke "SELECT status FROM mail_outbox")" = "sent" ] || fail "the delivery is recorded as sent"
+
+expect 64 "monthly-report for a month not over" -- "$BIN/monthly-report" --month 2026-12 --now 2026-12-02T07:00
+expect 0 "monthly-report --dry-run" -- "$BIN/monthly-report" --dry-run --now 2026-12-02T07:00
+grep -q "^company 1 Smoke KK: users max 4, " <<<"$OUT" || fail "the dry run shows the company's figures: $OUT"
+expect 0 "monthly-report (quiet)" -- "$BIN/monthly-report" --now 2026-12-02T07:00
+[ -z "$OUT$ERR" ] || fail "a successful monthly-report printed output: $OUT$ERR"
+[ "$(psql_smoke "SELECT figures->'usage'->'current'->>'usersMax' FROM report WHERE kind = 'company'")" = 4 ] \
+    || fail "the company's November report is stored"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 grep -q '"level":"debug"' "$LOG_DIR/batch_processing.log" && fail "no debug line in a log kept at info"

@@ -22,14 +22,29 @@ public struct CalendarMonth: Sendable, Equatable, Comparable, CustomStringConver
 
     /// The month before the one containing `now` in `timeZone`.
     public static func previous(to now: Date, in timeZone: TimeZone) -> CalendarMonth {
-        let current = containing(now, in: timeZone)
-        return current.month == 1 ? CalendarMonth(year: current.year - 1, month: 12) : CalendarMonth(year: current.year, month: current.month - 1)
+        containing(now, in: timeZone).before
     }
 
     /// The month containing `now` in `timeZone`.
     public static func containing(_ now: Date, in timeZone: TimeZone) -> CalendarMonth {
         let (year, month, _) = LocalTime.civilDate(now, in: timeZone)
         return CalendarMonth(year: Int(year), month: Int(month))
+    }
+
+    /// The month before this one.
+    public var before: CalendarMonth { month == 1 ? CalendarMonth(year: year - 1, month: 12) : CalendarMonth(year: year, month: month - 1) }
+
+    /// `--month` of a job that reports on a month: `YYYY-MM`, and over in `timeZone` at `now` (a
+    /// month is billed or reported once it has ended); nil text means the month before `now`.
+    public static func finished(_ text: String?, now: Date, in timeZone: TimeZone) throws -> CalendarMonth {
+        guard let text else { return previous(to: now, in: timeZone) }
+        guard let month = CalendarMonth(text) else { throw UsageError("--month \(text): expected YYYY-MM") }
+        let current = containing(now, in: timeZone)
+        guard month < current else {
+            throw UsageError("--month \(text): that month has not ended yet (it is \(current) in \(timeZone.identifier)); " +
+                             "a month is billed and reported once it is over")
+        }
+        return month
     }
 
     public static func < (a: CalendarMonth, b: CalendarMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }

@@ -1,0 +1,78 @@
+import Foundation
+import NightshiftCore
+import TestSupport
+import XCTest
+
+/// `monthly-report` as cron runs it, on the usage of CompanyUsageTests.
+final class MonthlyReportRunTests: DatabaseTestCase {
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        try CompanyUsageTests.loadUsage(db)
+        try systemRows(except: [])
+    }
+
+    func systemRows(except missing: [String]) throws {
+        try db.connection.query("""
+            INSERT INTO usage_log (company_id, usage_date, total_users, active_users, total_engineers, active_engineers,
+                                   approaches, emails_sent, logins, api_calls, storage_mb, run_id)
+            SELECT NULL, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 FROM generate_series(date '2026-10-01', date '2026-10-31', '1 day') d
+             WHERE NOT d::date = ANY ($1::date[])
+            ON CONFLICT (company_id, usage_date) DO NOTHING
+            """, [missing])
+    }
+
+    func report(_ arguments: [String]) throws -> ProcessResult {
+        try runToEnd("monthly-report", arguments + ["--now", "2026-11-02T07:00"],
+                     environment: ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output"])
+    }
+
+    func reports() throws -> [String] {
+        try db.connection.query("""
+            SELECT subject_id, figures->>'companyName' AS name, figures->'usage'->'current'->>'usersSum' AS users_sum,
+                   figures->'usage'->'previous' IS NULL OR figures->'usage'->'previous' = 'null' AS no_previous
+              FROM report WHERE kind = 'company' AND month = '2026-10-01' ORDER BY subject_id
+            """).rows.map { "\(try $0.int("subject_id")) \(try $0.string("name")) \(try $0.string("users_sum")) \(try $0.bool("no_previous"))" }
+    }
+
+    func testEachCompanyWithUsageGetsOneReportComputedOnce() throws {
+        let first = try report([])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stdout + first.stderr, "", "quiet on success")
+        XCTAssertEqual(try reports(), ["1 株式会社いち 332 false", "2 株式会社に 51 true"])
+
+        let again = try report([])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try reports().count, 2, "a rerun makes none twice")
+        let runs = try db.connection.query("""
+            SELECT metadata->>'created' AS created, metadata->>'existing' AS existing FROM batch_runs WHERE job = 'monthly-report' ORDER BY id
+            """).rows.map { "\(try $0.string("created"))/\(try $0.string("existing"))" }
+        XCTAssertEqual(runs, ["2/0", "0/2"])
+    }
+
+    func testAMonthWithMissingUsageDaysIsAnItemFailureNamingThemUntilTheyAreThere() throws {
+        try db.connection.execute(script: "DELETE FROM usage_log WHERE company_id IS NULL AND usage_date IN ('2026-10-05', '2026-10-06')")
+        let incomplete = try report([])
+        XCTAssertEqual(incomplete.status, 2, "every report failed: the run failed (1 when only some do)")
+        XCTAssertTrue(incomplete.stderr.contains("usage of 2026-10 is not complete: no data for 2026-10-05, 2026-10-06"), incomplete.stderr)
+        XCTAssertTrue(incomplete.stderr.contains("usage-aggregate --from 2026-10-05 --to 2026-10-06"), incomplete.stderr)
+        XCTAssertEqual(try reports(), [], "no report with holes")
+        XCTAssertEqual(Set(try db.openFailures(job: "monthly-report").keys), ["report:company:1:2026-10", "report:company:2:2026-10"])
+
+        try systemRows(except: [])
+        XCTAssertEqual(try report([]).status, 0)
+        XCTAssertEqual(try reports().count, 2)
+        XCTAssertEqual(try db.openFailures(job: "monthly-report"), [:], "resolved by the run that made them")
+    }
+
+    func testAMonthNotOverIsRefusedAndADryRunWritesNothing() throws {
+        let early = try report(["--month", "2026-11"])
+        XCTAssertEqual(early.status, 64)
+        XCTAssertTrue(early.stderr.contains("--month 2026-11: that month has not ended yet"), early.stderr)
+
+        let dry = try report(["--dry-run", "--company-id", "1"])
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertEqual(dry.stdout, "company 1 株式会社いち: users max 12, approaches 62, invoice none\n")
+        XCTAssertEqual(try reports(), [])
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM batch_runs WHERE job = 'monthly-report'").first!.int("n"), 0)
+    }
+}
