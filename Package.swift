@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // Operator-editable texts of documents and mails (logic-less, no dependencies of its own).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        // The reports' CSV files (quoting by RFC 4180; its reader parses them back in tests).
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
     ],
     targets: [
         // C shims: one system library each, found through pkg-config.
@@ -73,7 +75,8 @@ let package = Package(
         .target(name: "UsageAggregation", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("SQL")]),
         .target(name: "Invoicing", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"],
                 resources: [.copy("Migrations")]),
-        .target(name: "MonthlyReports", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail"],
+        .target(name: "MonthlyReports", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail",
+                                                       .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("SQL"), .copy("Migrations")]),
 
         // The command layer: option groups shared by every executable, and `run()` written once.
@@ -106,7 +109,8 @@ let package = Package(
         .testTarget(name: "BackupsTests", dependencies: ["Backups", "TestSupport"]),
         .testTarget(name: "UsageAggregationTests", dependencies: ["UsageAggregation", "TestSupport"]),
         .testTarget(name: "InvoicingTests", dependencies: ["Invoicing", "Commands", "TestSupport"]),
-        .testTarget(name: "MonthlyReportsTests", dependencies: ["MonthlyReports", "TestSupport"]),
+        .testTarget(name: "MonthlyReportsTests", dependencies: ["MonthlyReports", "Documents", "TestSupport",
+                                                              .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

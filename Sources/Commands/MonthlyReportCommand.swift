@@ -16,6 +16,7 @@ public struct MonthlyReportCommand: JobCommand {
     @Option(help: ArgumentHelp("The month to report (YYYY-MM), one that has ended; default: the month before now.", valueName: "month"))
     public var month: String?
     @Option(name: .customLong("company-id"), help: "Only this company (repeatable).") public var companyIDs: [Int] = []
+    @Flag(help: "Re-render the month's existing reports (after a template change; figures unchanged).") public var regenerate = false
 
     public var fixedNow: String? { clock.now }
 
@@ -25,6 +26,7 @@ public struct MonthlyReportCommand: JobCommand {
         var options = MonthlyReportJob.Options()
         options.month = month
         options.companyIDs = companyIDs
+        options.regenerate = regenerate
         return options
     }
 }

@@ -11,18 +11,24 @@ public struct MonthlyReportJob: Job {
         /// `YYYY-MM`, a month that has ended; the month before `now` when nil.
         public var month: String?
         public var companyIDs: [Int] = []
+        /// Re-render the month's existing reports (after a template change; figures unchanged).
+        public var regenerate = false
         public init() {}
     }
 
     public static let name = "monthly-report"
     public let options: Options
     let month: CalendarMonth
+    let templates: TextTemplates
+    let outputDirectory: String
     static let pageSize = 200
 
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         month = try CalendarMonth.finished(options.month, now: clock.now, in: core.timeZone)
+        templates = try TextTemplates(kind: "report", config: config, names: CompanyReportDocument.templateNames)
+        outputDirectory = try config.string("output.dir", default: "output")
     }
 
     static let computeStep = ItemStep<CompanyReport.Subject>(
@@ -30,6 +36,7 @@ public struct MonthlyReportJob: Job {
         label: { "company \($0.id)" }, fields: { ["company_id": .int($0.id)] })
 
     public func run(_ context: JobContext) throws -> JobSummary {
+        umask(0o077)
         var summary = JobSummary(metadata: ["month": .string(month.description)])
         let missing = try MonthCompleteness.missingUsageDays(context.db, month: month)
         var created = 0, existing = 0, after = 0
@@ -58,8 +65,14 @@ public struct MonthlyReportJob: Job {
             })
         }
         summary.itemsOK += existing
-        summary.metadata.merge(["created": .int(created), "existing": .int(existing)]) { $1 }
-        summary.message = "\(month): \(created) company reports computed (\(existing) existed), \(summary.itemsFailed) failed"
+        var rendered = 0
+        if !context.isDryRun {
+            let renderer = ReportRenderer(context: context, templates: templates, outputDirectory: outputDirectory, month: month)
+            rendered = try renderer.render(all: options.regenerate, into: &summary)
+        }
+        summary.metadata.merge(["created": .int(created), "existing": .int(existing), "rendered": .int(rendered)]) { $1 }
+        summary.message = "\(month): \(created) company reports computed (\(existing) existed), \(rendered) rendered, " +
+            "\(summary.itemsFailed) failed"
         return summary
     }
 

@@ -1,3 +1,5 @@
+import CSV
+import Documents
 import Foundation
 import NightshiftCore
 import TestSupport
@@ -39,6 +41,7 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(first.stdout + first.stderr, "", "quiet on success")
         XCTAssertEqual(try reports(), ["1 株式会社いち 332 false", "2 株式会社に 51 true"])
+        try checkFiles()
 
         let again = try report([])
         XCTAssertEqual(again.status, 0, again.stderr)
@@ -74,5 +77,38 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         XCTAssertEqual(dry.stdout, "company 1 株式会社いち: users max 12, approaches 62, invoice none\n")
         XCTAssertEqual(try reports(), [])
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM batch_runs WHERE job = 'monthly-report'").first!.int("n"), 0)
+    }
+
+    /// The PDF says who and how many; the CSV, read back by a CSV parser, holds the same figures.
+    func checkFiles() throws {
+        let directory = root + "/output/reports/2026-10/company"
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["1.csv", "1.pdf", "2.csv", "2.pdf"])
+        let pdf = directory + "/1.pdf"
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: pdf)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let text = try PDFText.read(pdf).text
+        for expected in ["月次利用レポート", "2026年10月", "株式会社いち 御中", "アプローチ数", "当月の請求書はありません。"] {
+            XCTAssertTrue(text.contains(expected), "\(expected) in \(text)")
+        }
+        let row = try db.connection.query("SELECT pdf_sha256, csv_path FROM report WHERE subject_id = 1").first!
+        XCTAssertEqual(try row.string("pdf_sha256"), try FileDigest.sha256(ofFile: pdf))
+        XCTAssertEqual(try row.string("csv_path"), directory + "/1.csv")
+
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/1.csv"))
+        XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF], "a byte-order mark for Excel")
+        let reader = try CSVReader(string: String(decoding: bytes.dropFirst(3), as: UTF8.self))
+        var rows: [[String]] = []
+        while let next = reader.next() { rows.append(next) }
+        XCTAssertEqual(rows[0], ["項目", "当月", "前月", "増減", "増減率"])
+        XCTAssertEqual(rows[1], ["ユーザー数(最大)", "12", "8", "+4", "+50.0%"])
+        XCTAssertEqual(rows[3], ["ユーザー数(日平均)", "10.71", "8.00", "+2.7", "+33.9%"])  // 332 / 31 against 240 / 30
+        XCTAssertEqual(rows[8], ["アプローチ数", "62", "30", "+32", "+106.7%"])
+        XCTAssertEqual(rows.first { $0.first == "日" }, ["日", "アクティブユーザー", "アプローチ数", "前月アクティブユーザー", "前月アプローチ数"])
+        XCTAssertEqual(rows.first { $0.first == "5" }, ["5", "0", "2", "3", "1"])
+        XCTAssertEqual(rows.first { $0.first == "31" }, ["31", "1", "2", "", ""], "September has no 31st")
+
+        let newcomer = try CSVReader(string: String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/2.csv")).dropFirst(3),
+                                                    as: UTF8.self))
+        _ = newcomer.next()
+        XCTAssertEqual(newcomer.next(), ["ユーザー数(最大)", "3", "", "—", "—"], "no September: a dash, not 0 % or infinity")
     }
 }

@@ -1,0 +1,80 @@
+import Documents
+import Foundation
+import NightshiftCore
+
+/// The company usage report (月次利用レポート), one A4 page: the figures against the month before,
+/// the daily active users and approaches with the month before faint behind them, the month's
+/// invoice, and the definitions (texts from `templates/report/`).
+enum CompanyReportDocument {
+    static let templateNames = ["company_intro", "company_notes"]
+    static let font = "IPAexGothic"
+
+    static func draw(_ report: CompanyReport, templates: TextTemplates, font: EmbeddedFont, to path: String) throws {
+        let month = CalendarMonth(report.month)!
+        let title = "月次利用レポート \(month.japanese) \(report.companyName)"
+        let canvas = try PDFCanvas(path: path, font: font, title: title, creationDate: month.firstDay + "T00:00:00")
+        let left = 50.0, width = PDFCanvas.a4Width - 100
+        canvas.text("月次利用レポート", x: left, y: 40, width: width, size: 20, align: .center)
+        canvas.text(month.japanese, x: left, y: 68, width: width, size: 11, align: .center, gray: 0.3)
+        var y = 96.0
+        let intro = templates.render("company_intro", ["company": report.companyName, "month": month.japanese])
+        y += canvas.fittedText(intro, x: left, y: y, width: width, fitting: .init(size: 10, minSize: 8, maxLines: 5)).height + 12
+
+        y = table(report.lines, on: canvas, x: left, y: y, width: width) + 16
+        let days = (1...month.dayCount).map(String.init)
+        let now = report.usage.current, before = report.usage.previous
+        for (title, current, previous) in [("日別アクティブユーザー", now?.dailyActiveUsers, before?.dailyActiveUsers),
+                                           ("日別アプローチ数", now?.dailyApproaches, before?.dailyApproaches)] {
+            canvas.text(title, x: left, y: y, width: width, size: 10)
+            comparison(days: days, month: month.japanese, current: current ?? [], previous: previous ?? [])
+                .draw(on: canvas, x: left, y: y + 14, width: width, height: 120)
+            y += 146
+        }
+        let invoice = report.invoice.map { "当月のご請求: \($0.number) \(YenFormat.string($0.totalYen))(税込)" }
+            ?? "当月の請求書はありません。"
+        canvas.text(invoice, x: left, y: y, width: width, size: 10)
+        y += 22
+        let notes = templates.render("company_notes", ["days": report.usage.current?.days ?? 0])
+        canvas.text(notes, x: left, y: y, width: width, size: 8, gray: 0.3)
+        try canvas.finish()
+    }
+
+    /// The month as a strong line, the month before faint and dashed behind it.
+    static func comparison(days: [String], month: String, current: [Int?], previous: [Int?]) -> LineChart {
+        LineChart(positions: days, series: [
+            .init(name: "前月", values: previous.map { $0.map(Double.init) }, stroke: Stroke(color: .gray(0.6), width: 1.1, dash: [3, 2])),
+            .init(name: month, values: current.map { $0.map(Double.init) }, stroke: Palette.stroke(0)),
+        ])
+    }
+
+    /// 項目 / 当月 / 前月 / 増減 / 増減率, a row per figure; returns where it ends.
+    static func table(_ lines: [FigureLine], on canvas: PDFCanvas, x: Double, y: Double, width: Double) -> Double {
+        let columns: [(String, Double)] = [("項目", 0), ("当月", 210), ("前月", 290), ("増減", 370), ("増減率", 440)]
+        canvas.fill(x: x, y: y, width: width, height: 18, gray: 0.88)
+        for (index, (name, offset)) in columns.enumerated() {
+            canvas.text(name, x: x + offset + 4, y: y + 4, width: index == 0 ? 200 : 70, size: 9, align: index == 0 ? .left : .right)
+        }
+        var rowY = y + 18
+        for line in lines {
+            let cells = [line.label, FigureLine.shown(line.current, decimals: line.decimals),
+                         FigureLine.shown(line.previous, decimals: line.decimals), line.change.difference, line.change.percent]
+            for (index, cell) in cells.enumerated() {
+                canvas.text(cell, x: x + columns[index].1 + 4, y: rowY + 3, width: index == 0 ? 200 : 70, size: 9,
+                            align: index == 0 ? .left : .right)
+            }
+            rowY += 16
+            canvas.line(from: (x, rowY), to: (x + width, rowY), width: 0.3, gray: 0.7)
+        }
+        return rowY
+    }
+
+    /// What the reader must find: one page or more, the company's name and the month's peak of users.
+    @Sendable static func check(_ report: CompanyReport, _ read: PDFText) throws {
+        guard read.pageCount >= 1 else { throw DocumentError("the PDF has no page") }
+        let text = PDFText.withoutWhitespace(read.text)
+        for (what, expected) in [("company", report.companyName), ("users", report.headline)]
+        where !text.contains(PDFText.withoutWhitespace(expected)) {
+            throw DocumentError("the PDF's text lacks the \(what) \(expected)")
+        }
+    }
+}
