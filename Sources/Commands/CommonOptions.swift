@@ -64,6 +64,18 @@ public struct DaySelectionOptions: ParsableArguments {
     public var last: String? { date ?? to }
 }
 
+/// `--month`, `--regenerate`, `--send`: a job over a month's documents (invoices, reports).
+public struct MonthRunOptionGroup: ParsableArguments {
+    @Option(help: ArgumentHelp("The month (YYYY-MM), one that has ended; default: the month before now.", valueName: "month"))
+    public var month: String?
+    @Flag(help: "Re-render the month's existing documents (after a template change; figures and amounts unchanged).")
+    public var regenerate = false
+    @Flag(help: "Email the month's unsent documents afterwards.") public var send = false
+    public init() {}
+
+    public var options: MonthRunOptions { MonthRunOptions(month: month, regenerate: regenerate, send: send) }
+}
+
 /// A command that runs one job: its options become the job, and `run()` is written once here.
 public protocol JobCommand: AsyncParsableCommand {
     associatedtype Work: Job

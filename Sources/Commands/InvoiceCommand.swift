@@ -20,22 +20,13 @@ public struct InvoiceRun: JobCommand {
     @OptionGroup public var clock: NowOption
     @OptionGroup public var rehearsal: DryRunOption
     public var isRehearsal: Bool { rehearsal.dryRun }
-    @Option(help: ArgumentHelp("The month to bill (YYYY-MM), one that has ended; default: the month before now.", valueName: "month"))
-    public var month: String?
-    @Flag(help: "Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).") public var regenerate = false
-    @Flag(help: "Email the month's unsent invoices afterwards (config invoice.send does the same).") public var send = false
+    @OptionGroup public var month: MonthRunOptionGroup  // --send: also config invoice.send
 
     public var fixedNow: String? { clock.now }
 
     public typealias Work = InvoiceJob
 
-    public var jobOptions: InvoiceJob.Options {
-        var options = InvoiceJob.Options()
-        options.month = month
-        options.regenerate = regenerate
-        options.send = send
-        return options
-    }
+    public var jobOptions: InvoiceJob.Options { month.options }
 }
 
 public struct InvoiceSend: JobCommand {

@@ -13,10 +13,8 @@ public struct MonthlyReportCommand: JobCommand {
     @OptionGroup public var clock: NowOption
     @OptionGroup public var rehearsal: DryRunOption
     public var isRehearsal: Bool { rehearsal.dryRun }
-    @Option(help: ArgumentHelp("The month to report (YYYY-MM), one that has ended; default: the month before now.", valueName: "month"))
-    public var month: String?
+    @OptionGroup public var month: MonthRunOptionGroup
     @Option(name: .customLong("company-id"), help: "Only this company (repeatable).") public var companyIDs: [Int] = []
-    @Flag(help: "Re-render the month's existing reports (after a template change; figures unchanged).") public var regenerate = false
 
     public var fixedNow: String? { clock.now }
 
@@ -24,9 +22,8 @@ public struct MonthlyReportCommand: JobCommand {
 
     public var jobOptions: MonthlyReportJob.Options {
         var options = MonthlyReportJob.Options()
-        options.month = month
+        options.run = month.options
         options.companyIDs = companyIDs
-        options.regenerate = regenerate
         return options
     }
 }

@@ -6,15 +6,8 @@ import Postgres
 
 /// `invoice`: one invoice per contract active on the billing month's last day, exactly once.
 public struct InvoiceJob: Job {
-    public struct Options: Sendable {
-        /// `YYYY-MM`; the month before `now` when nil.
-        public var month: String?
-        /// Re-render the PDFs of the month's existing invoices (numbers and amounts unchanged).
-        public var regenerate = false
-        /// Email the month's unsent invoices afterwards (also config `invoice.send`).
-        public var send = false
-        public init() {}
-    }
+    /// `send` also when config `invoice.send` says so; `regenerate` keeps numbers and amounts.
+    public typealias Options = MonthRunOptions
 
     public static let name = "invoice"
     public let options: Options

@@ -39,13 +39,9 @@ struct InvoiceMailer {
     func sendUnsent(month: CalendarMonth?, into summary: inout JobSummary) throws -> Outcome {
         var outcome = Outcome()
         try InvoiceMailer.forEachUnsentPage(context.db, month: month) { page in
-            let letters = try outbox.post(page.map {
+            let counts = try outbox.send(page, step: InvoiceMailer.step, context: context, into: &summary, letter: {
                 Outbox.Letter(about: InvoiceMailer.about($0), recipient: $0.recipientEmail, messageID: InvoiceMail.messageID($0.number, from: from))
-            })
-            let counts = try context.run(InvoiceMailer.step, page, into: &summary) { invoice in
-                guard let letter = letters[InvoiceMailer.about(invoice)] else { return }  // sent meanwhile
-                try outbox.deliver(letter) { recipient in try message(invoice, letter: letter, to: recipient) }
-            }
+            }, compose: message)
             outcome.sent += counts.ok
             outcome.failed += counts.failed
         }

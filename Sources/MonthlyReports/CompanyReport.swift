@@ -22,10 +22,9 @@ public struct CompanyReport: Sendable, Equatable, Codable {
 
     /// A company due a report for `month`: it had usage rows in the month.
     struct Subject: Sendable {
-        var id: Int
-        var month: CalendarMonth
-        var name: String
-        var billingEmail: String
+        var id: Int, month: CalendarMonth
+        var name: String, billingEmail: String
+        /// Its report exists already.
         var reported: Bool
     }
 

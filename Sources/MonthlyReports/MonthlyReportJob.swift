@@ -8,11 +8,8 @@ import Postgres
 /// company's usage report, computed once from complete data and kept in `report`.
 public struct MonthlyReportJob: Job {
     public struct Options: Sendable {
-        /// `YYYY-MM`, a month that has ended; the month before `now` when nil.
-        public var month: String?
+        public var run = MonthRunOptions()
         public var companyIDs: [Int] = []
-        /// Re-render the month's existing reports (after a template change; figures unchanged).
-        public var regenerate = false
         public init() {}
     }
 
@@ -21,13 +18,19 @@ public struct MonthlyReportJob: Job {
     let month: CalendarMonth
     let templates: TextTemplates
     let outputDirectory: String
+    let timeZone: TimeZone
+    /// Nil when this run sends no mail.
+    let mailSettings: MailSettings?
     static let pageSize = 200
 
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
-        month = try CalendarMonth.finished(options.month, now: clock.now, in: core.timeZone)
-        templates = try TextTemplates(kind: "report", config: config, names: CompanyReportDocument.templateNames)
+        month = try CalendarMonth.finished(options.run.month, now: clock.now, in: core.timeZone)
+        mailSettings = options.run.send ? try MailSettings.load(config) : nil
+        templates = try TextTemplates(kind: "report", config: config,
+                                      names: CompanyReportDocument.templateNames + (options.run.send ? ReportMailer.templateNames : []))
+        timeZone = core.timeZone
         outputDirectory = try config.string("output.dir", default: "output")
     }
 
@@ -68,7 +71,12 @@ public struct MonthlyReportJob: Job {
         var rendered = 0
         if !context.isDryRun {
             let renderer = ReportRenderer(context: context, templates: templates, outputDirectory: outputDirectory, month: month)
-            rendered = try renderer.render(all: options.regenerate, into: &summary)
+            rendered = try renderer.render(all: options.run.regenerate, into: &summary)
+            if let mailSettings {
+                let mailer = ReportMailer(settings: mailSettings, templates: templates, context: context, month: month, timeZone: timeZone)
+                let mailed = try mailer.sendUnsent(into: &summary)
+                summary.metadata.merge(["mailed": .int(mailed.ok), "unsent": .int(mailed.failed)]) { $1 }
+            }
         }
         summary.metadata.merge(["created": .int(created), "existing": .int(existing), "rendered": .int(rendered)]) { $1 }
         summary.message = "\(month): \(created) company reports computed (\(existing) existed), \(rendered) rendered, " +

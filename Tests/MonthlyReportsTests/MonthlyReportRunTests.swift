@@ -23,9 +23,13 @@ final class MonthlyReportRunTests: DatabaseTestCase {
             """, [missing])
     }
 
-    func report(_ arguments: [String]) throws -> ProcessResult {
-        try runToEnd("monthly-report", arguments + ["--now", "2026-11-02T07:00"],
-                     environment: ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output"])
+    func report(_ arguments: [String], smtp: String? = nil) throws -> ProcessResult {
+        var environment = ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output"]
+        if let smtp {
+            environment.merge(["SMTP_URL": smtp, "SMTP_STARTTLS": "off", "SMTP_FROM": "reports@nightshift.example",
+                               "SMTP_FROM_NAME": "ナイトシフト"]) { $1 }
+        }
+        return try runToEnd("monthly-report", arguments + ["--now", "2026-11-02T07:00"], environment: environment)
     }
 
     func reports() throws -> [String] {
@@ -50,6 +54,27 @@ final class MonthlyReportRunTests: DatabaseTestCase {
             SELECT metadata->>'created' AS created, metadata->>'existing' AS existing FROM batch_runs WHERE job = 'monthly-report' ORDER BY id
             """).rows.map { "\(try $0.string("created"))/\(try $0.string("existing"))" }
         XCTAssertEqual(runs, ["2/0", "0/2"])
+    }
+
+    func testEachReportIsMailedOnceWithItsPDFAndCSVToTheBillingAddress() throws {
+        let sink = try SMTPSink()
+        let first = try report(["--send"], smtp: sink.url)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let messages = try sink.messages().sorted { $0.rcpt_tos[0] < $1.rcpt_tos[0] }
+        XCTAssertEqual(messages.map(\.rcpt_tos), [["a@x.example"], ["b@x.example"]])
+        let mail = messages[0]
+        XCTAssertEqual(mail.subject, "【月次利用レポート】2026年10月分(株式会社いち 御中)")
+        XCTAssertEqual(mail.message_id, "<report.company.1.2026-10@nightshift.example>")
+        XCTAssertTrue(mail.text?.contains("株式会社いち 御中") == true, mail.text ?? "")
+        let directory = root + "/output/reports/2026-10/company"
+        XCTAssertEqual(mail.attachments.map(\.filename), ["月次利用レポート_2026-10.pdf", "月次利用レポート_2026-10.csv"])
+        XCTAssertEqual(mail.attachments[0].sha256, try FileDigest.sha256(ofFile: directory + "/1.pdf"))
+        XCTAssertEqual(mail.attachments[1].sha256, try FileDigest.sha256(ofFile: directory + "/1.csv"))
+
+        XCTAssertEqual(try report(["--send"], smtp: sink.url).status, 0)
+        XCTAssertEqual(try sink.messages().count, 2, "a rerun sends none twice")
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM mail_outbox WHERE status = 'sent' AND about LIKE 'report:company:%'")
+            .first!.int("n"), 2)
     }
 
     func testAMonthWithMissingUsageDaysIsAnItemFailureNamingThemUntilTheyAreThere() throws {

@@ -74,3 +74,14 @@ log "a rerun sends nothing twice: invoice --send again, then invoice send"
 "$BIN/invoice" send
 echo "  messages in the sink: $(ls "$MAILDIR"/*.json | wc -l)"
 echo
+
+log "monthly-report --send (the run cron will start at 07:00 on the 2nd): each company's October usage"
+"$BIN/monthly-report" --send --now 2026-11-02T07:00
+echo "Reports (PDF with charts, CSV beside it), mailed to each billing address:"
+psql_demo -F ' | ' -c "
+SELECT r.figures->>'companyName' AS company, r.figures->'usage'->'current'->>'usersMax' AS max_users,
+       r.figures->'usage'->'current'->>'approaches' AS approaches, r.pdf_path, o.status AS mail
+  FROM report r LEFT JOIN mail_outbox o ON o.about = 'report:company:' || r.subject_id || ':2026-10'
+ WHERE r.kind = 'company' ORDER BY r.subject_id" | sed 's/^/  /'
+echo "  messages in the sink: $(ls "$MAILDIR"/*.json | wc -l)"
+echo

@@ -206,6 +206,9 @@ expect 0 "monthly-report (quiet)" -- "$BIN/monthly-report" --now 2026-12-02T07:0
     || fail "the company's November report is stored"
 pdftotext "$OUTPUT_DIR/reports/2026-11/company/1.pdf" - 2>/dev/null | grep -q "Smoke KK 御中" || fail "the report's PDF names the company"
 head -c 3 "$OUTPUT_DIR/reports/2026-11/company/1.csv" | od -An -tx1 | grep -q "ef bb bf" || fail "the report's CSV starts with a BOM"
+expect 0 "monthly-report --send (quiet)" -- "$BIN/monthly-report" --send --now 2026-12-02T07:00
+[ -z "$OUT$ERR" ] || fail "a successful monthly-report --send printed output: $OUT$ERR"
+grep -l "月次利用レポート" "$MAILDIR"/*.json >/dev/null 2>&1 || fail "the company's report was mailed"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 grep -q '"level":"debug"' "$LOG_DIR/batch_processing.log" && fail "no debug line in a log kept at info"
