@@ -39,12 +39,12 @@ enum CompanyReportDocument {
         try canvas.finish()
     }
 
-    /// The month as a strong line, the month before faint and dashed behind it.
+    /// The month as a strong line, the month before (when it has data) faint and dashed behind it.
     static func comparison(days: [String], month: String, current: [Int?], previous: [Int?]) -> LineChart {
-        LineChart(positions: days, series: [
-            .init(name: "前月", values: previous.map { $0.map(Double.init) }, stroke: Stroke(color: .gray(0.6), width: 1.1, dash: [3, 2])),
-            .init(name: month, values: current.map { $0.map(Double.init) }, stroke: Palette.stroke(0)),
-        ])
+        let before = LineChart.Series(name: "前月", values: previous.map { $0.map(Double.init) },
+                                      stroke: Stroke(color: .gray(0.6), width: 1.1, dash: [3, 2]))
+        let now = LineChart.Series(name: month, values: current.map { $0.map(Double.init) }, stroke: Palette.stroke(0))
+        return LineChart(positions: days, series: previous.contains { $0 != nil } ? [before, now] : [now])
     }
 
     /// 項目 / 当月 / 前月 / 増減 / 増減率, a row per figure; returns where it ends.

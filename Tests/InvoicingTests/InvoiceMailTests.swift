@@ -192,22 +192,8 @@ final class InvoiceMailTests: DatabaseTestCase {
         XCTAssertEqual(try sink.messages().count, 2)
     }
 
-    /// Runs `invoice` and SIGKILLs it as soon as `condition` holds; fails the test if it never did.
     func killInvoice(_ arguments: [String], smtp: String, when condition: () throws -> Bool) throws {
-        let (process, finish) = try runExecutable("invoice", arguments, environment: environment(smtp))
-        let deadline = Date().addingTimeInterval(120)
-        var killed = false
-        while process.isRunning && Date() < deadline {
-            if try condition() {
-                kill(process.processIdentifier, SIGKILL)
-                killed = true
-                break
-            }
-            usleep(2000)
-        }
-        let result = finish()
-        XCTAssertTrue(killed, "the run ended before the moment to kill it came: \(result.stderr)")
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        try runUntilKilled("invoice", arguments, environment: environment(smtp), when: condition)
     }
 
     /// Pages of 200 are committed while the next is drawn: three pages, a bad PDF in the second.

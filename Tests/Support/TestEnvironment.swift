@@ -157,6 +157,26 @@ public func runToEnd(_ name: String, _ arguments: [String], environment: [String
     try runExecutable(name, arguments, environment: environment).1()
 }
 
+/// Runs an executable and SIGKILLs it as soon as `condition` holds (checked every 2 ms); fails the
+/// test when the run ended before that moment came.
+public func runUntilKilled(_ name: String, _ arguments: [String], environment: [String: String],
+                           file: StaticString = #filePath, line: UInt = #line, when condition: () throws -> Bool) throws {
+    let (process, finish) = try runExecutable(name, arguments, environment: environment)
+    let deadline = Date().addingTimeInterval(120)
+    var killed = false
+    while process.isRunning && Date() < deadline {
+        if try condition() {
+            kill(process.processIdentifier, SIGKILL)
+            killed = true
+            break
+        }
+        usleep(2000)
+    }
+    let result = finish()
+    XCTAssertTrue(killed, "the run ended before the moment to kill it came: \(result.stderr)", file: file, line: line)
+    XCTAssertEqual(process.terminationReason, .uncaughtSignal, file: file, line: line)
+}
+
 public func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "nightshift-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
