@@ -67,14 +67,4 @@ enum CompanyReportDocument {
         }
         return rowY
     }
-
-    /// What the reader must find: one page or more, the company's name and the month's peak of users.
-    @Sendable static func check(_ report: CompanyReport, _ read: PDFText) throws {
-        guard read.pageCount >= 1 else { throw DocumentError("the PDF has no page") }
-        let text = PDFText.withoutWhitespace(read.text)
-        for (what, expected) in [("company", report.companyName), ("users", report.headline)]
-        where !text.contains(PDFText.withoutWhitespace(expected)) {
-            throw DocumentError("the PDF's text lacks the \(what) \(expected)")
-        }
-    }
 }

@@ -70,7 +70,7 @@ public struct MonthlyReportJob: Job {
         summary.itemsOK += existing
         var rendered = 0
         if !context.isDryRun {
-            let renderer = ReportRenderer(context: context, templates: templates, outputDirectory: outputDirectory, month: month)
+            let renderer = ReportRenderer<CompanyReport>(context: context, templates: templates, outputDirectory: outputDirectory, month: month)
             rendered = try renderer.render(all: options.run.regenerate, into: &summary)
             if let mailSettings {
                 let mailer = ReportMailer(settings: mailSettings, templates: templates, context: context, month: month, timeZone: timeZone)

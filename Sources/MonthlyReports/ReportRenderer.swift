@@ -3,55 +3,57 @@ import Foundation
 import NightshiftCore
 import Postgres
 
-/// A stored company report, as the renderer reads it back.
-struct StoredReport: Sendable {
+/// A stored report of one kind, as the renderer reads it back.
+struct StoredReport<Content: ReportContent>: Sendable {
     var id: Int
-    var report: CompanyReport
+    var content: Content
 
-    /// The month's company reports after `afterID` without a PDF (every one when `all`).
+    /// The month's reports of this kind after `afterID` without a PDF (every one when `all`).
     static func page(_ db: Connection, month: CalendarMonth, all: Bool, afterID: Int, limit: Int) throws -> [StoredReport] {
         try db.query("""
             SELECT id, figures::text AS figures FROM report
-             WHERE kind = 'company' AND month = $1::date AND ($2 OR rendered_at IS NULL) AND id > $3
+             WHERE kind = $5 AND month = $1::date AND ($2 OR rendered_at IS NULL) AND id > $3
              ORDER BY id LIMIT $4
-            """, [month.firstDay, all, afterID, limit]).rows.map { row in
-            StoredReport(id: try row.int("id"),
-                         report: try JSONDecoder().decode(CompanyReport.self, from: Data(try row.string("figures").utf8)))
+            """, [month.firstDay, all, afterID, limit, Content.kind]).rows.map { row in
+            StoredReport(id: try row.int("id"), content: try JSONDecoder().decode(Content.self, from: Data(try row.string("figures").utf8)))
         }
     }
 }
 
-/// Renders the month's company reports through the document pipeline: `<id>.pdf` checked after
-/// drawing, and `<id>.csv` beside it, in `<output>/reports/<month>/company/`, both 0600; a batch
-/// made durable together, then their rows updated. A report whose PDF fails its check is an item
-/// failure and never takes its final name.
-struct ReportRenderer {
+/// Renders the month's reports of one kind through the document pipeline: `<stem>.pdf` checked
+/// after drawing, and `<stem>.csv` beside it, in `<output>/reports/<month>/<kind>/`, both 0600; a
+/// batch made durable together, then their rows updated. A report whose PDF fails its check is an
+/// item failure (`render:report:<kind>:<subject>:<month>`) and never takes its final name.
+struct ReportRenderer<Content: ReportContent> {
     let context: JobContext
     let templates: TextTemplates
     let outputDirectory: String
     let month: CalendarMonth
-    static let pageSize = 100
+    static var pageSize: Int { 100 }
 
-    static let step = ItemStep<DocumentPipeline<StoredReport>.Outcome>(
-        name: "render", failureMessage: "report PDF failed",
-        keys: { ["render:report:company:\($0.item.report.companyID):\($0.item.report.month)"] },
-        label: { "company \($0.item.report.companyID)" }, fields: { ["company_id": .int($0.item.report.companyID)] })
+    var step: ItemStep<DocumentPipeline<StoredReport<Content>>.Outcome> {
+        let month = month
+        return ItemStep(name: "render", failureMessage: "report PDF failed",
+                        keys: { ["render:report:\(Content.kind):\($0.item.content.subjectID):\(month)"] },
+                        label: { "\(Content.kind) report \($0.item.content.fileStem)" },
+                        fields: { ["kind": .string(Content.kind), "subject_id": .int($0.item.content.subjectID)] })
+    }
 
     func render(all: Bool, into summary: inout JobSummary) throws -> Int {
         let templates = templates
-        let pipeline = DocumentPipeline<StoredReport>(
-            directory: "\(outputDirectory)/reports/\(month)/company", fontFamily: CompanyReportDocument.font,
-            fileName: { "\($0.report.companyID).pdf" },
-            draw: { stored, font, path in try CompanyReportDocument.draw(stored.report, templates: templates, font: font, to: path) },
-            check: { stored, read in try CompanyReportDocument.check(stored.report, read) })
+        let pipeline = DocumentPipeline<StoredReport<Content>>(
+            directory: "\(outputDirectory)/reports/\(month)/\(Content.kind)", fontFamily: CompanyReportDocument.font,
+            fileName: { "\($0.content.fileStem).pdf" },
+            draw: { stored, font, path in try stored.content.draw(templates: templates, font: font, to: path) },
+            check: { stored, read in try stored.content.check(read) })
         try pipeline.open()
         var rendered = 0
         try pipeline.run(fetch: { last in
-            try StoredReport.page(context.db, month: month, all: all, afterID: last?.id ?? 0, limit: Self.pageSize)
+            try StoredReport<Content>.page(context.db, month: month, all: all, afterID: last?.id ?? 0, limit: Self.pageSize)
         }, commit: { batch in
-            rendered += try context.runChunk(Self.step, batch, into: &summary, prepare: { outcome in
+            rendered += try context.runChunk(step, batch, into: &summary, prepare: { outcome in
                 let drawn = try outcome.result.get()
-                return (drawn, try ReportCSV.company(drawn.item.report))
+                return (drawn, try drawn.item.content.csv())
             }) { done in
                 try pipeline.makeDurable(done.map(\.0))
                 let csvPaths = done.map { pipeline.finalPath($0.0.item).replacingOccurrences(of: ".pdf", with: ".csv") }
