@@ -33,10 +33,10 @@ public struct CompanyUsage: Sendable, Equatable, Codable {
     private static let sql = BundledSQL.load("company_usage", from: .module)
 
     /// The figures of `companies` for `month`, one per company (a company without rows in either
-    /// month has both periods nil).
-    public static func load(_ db: Connection, month: CalendarMonth, companies: [Int]) throws -> [Int: CompanyUsage] {
-        var result = Dictionary(uniqueKeysWithValues: companies.map { ($0, CompanyUsage(companyID: $0)) })
-        for row in try db.query(sql, [month.firstDay, companies]).rows {
+    /// month has both periods nil); with `system`, the system-wide rows' as company 0.
+    public static func load(_ db: Connection, month: CalendarMonth, companies: [Int], system: Bool = false) throws -> [Int: CompanyUsage] {
+        var result = Dictionary(uniqueKeysWithValues: (companies + (system ? [0] : [])).map { ($0, CompanyUsage(companyID: $0)) })
+        for row in try db.query(sql, [month.firstDay, companies, system]).rows {
             let id = try row.int("company_id")
             let days = try row.intArray("day_numbers")
             var period = Period(days: try row.int("days"), usersMax: try row.int("users_max"), usersEnd: try row.int("users_end"),
