@@ -6,7 +6,7 @@ public struct MonthlyReportCommand: JobCommand {
     public init() {}
     public static let configuration = CommandConfiguration(
         commandName: "monthly-report",
-        abstract: "The month before in reports: each company's usage, computed once from complete data.",
+        abstract: "The month before in reports: each company's usage and the operator's month, computed once from complete data.",
         discussion: "Exit codes: 0 succeeded or skipped, 1 partial (some reports could not be made), 2 failed, 64 usage, 75 database unreachable, 78 configuration.")
 
     @OptionGroup public var common: RunOptions
@@ -14,6 +14,8 @@ public struct MonthlyReportCommand: JobCommand {
     @OptionGroup public var rehearsal: DryRunOption
     public var isRehearsal: Bool { rehearsal.dryRun }
     @OptionGroup public var month: MonthRunOptionGroup
+    @Option(name: .customLong("kind"), help: "Only this kind of report: company or operator (repeatable); default: every kind.")
+    public var kinds: [MonthlyReportJob.Kind] = []
     @Option(name: .customLong("company-id"), help: "Only this company (repeatable).") public var companyIDs: [Int] = []
 
     public var fixedNow: String? { clock.now }
@@ -24,6 +26,9 @@ public struct MonthlyReportCommand: JobCommand {
         var options = MonthlyReportJob.Options()
         options.run = month.options
         options.companyIDs = companyIDs
+        options.kinds = kinds
         return options
     }
 }
+
+extension MonthlyReportJob.Kind: ExpressibleByArgument {}

@@ -13,9 +13,10 @@ struct FigureLine {
     static func shown(_ value: Double?, decimals: Int) -> String { value.map { FigureFormat.number($0, decimals: decimals) } ?? "—" }
 }
 
-extension CompanyReport {
+extension CompanyUsage {
+    /// The usage table's lines: the month against the month before.
     var lines: [FigureLine] {
-        let now = usage.current, before = usage.previous
+        let now = current, before = previous
         func line(_ label: String, decimals: Int = 0, _ value: (CompanyUsage.Period) -> Double) -> FigureLine {
             FigureLine(label: label, current: now.map(value), previous: before.map(value), decimals: decimals)
         }
@@ -35,7 +36,9 @@ extension CompanyReport {
             line("集計日数") { Double($0.days) },
         ]
     }
+}
 
+extension CompanyReport {
     /// The figure a reader looks for first, checked in the PDF's text: the month's peak of users.
     var headline: String { FigureFormat.number(Double(usage.current?.usersMax ?? 0)) }
 }

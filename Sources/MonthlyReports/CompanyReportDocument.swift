@@ -20,7 +20,7 @@ enum CompanyReportDocument {
         let intro = templates.render("company_intro", ["company": report.companyName, "month": month.japanese])
         y += canvas.fittedText(intro, x: left, y: y, width: width, fitting: .init(size: 10, minSize: 8, maxLines: 5)).height + 12
 
-        y = table(report.lines, on: canvas, x: left, y: y, width: width) + 16
+        y = ReportTable.comparison(report.usage.lines).draw(on: canvas, x: left, y: y, width: width) + 16
         let days = (1...month.dayCount).map(String.init)
         let now = report.usage.current, before = report.usage.previous
         for (title, current, previous) in [("日別アクティブユーザー", now?.dailyActiveUsers, before?.dailyActiveUsers),
@@ -45,26 +45,5 @@ enum CompanyReportDocument {
                                       stroke: Stroke(color: .gray(0.6), width: 1.1, dash: [3, 2]))
         let now = LineChart.Series(name: month, values: current.map { $0.map(Double.init) }, stroke: Palette.stroke(0))
         return LineChart(positions: days, series: previous.contains { $0 != nil } ? [before, now] : [now])
-    }
-
-    /// 項目 / 当月 / 前月 / 増減 / 増減率, a row per figure; returns where it ends.
-    static func table(_ lines: [FigureLine], on canvas: PDFCanvas, x: Double, y: Double, width: Double) -> Double {
-        let columns: [(String, Double)] = [("項目", 0), ("当月", 210), ("前月", 290), ("増減", 370), ("増減率", 440)]
-        canvas.fill(x: x, y: y, width: width, height: 18, gray: 0.88)
-        for (index, (name, offset)) in columns.enumerated() {
-            canvas.text(name, x: x + offset + 4, y: y + 4, width: index == 0 ? 200 : 70, size: 9, align: index == 0 ? .left : .right)
-        }
-        var rowY = y + 18
-        for line in lines {
-            let cells = [line.label, FigureLine.shown(line.current, decimals: line.decimals),
-                         FigureLine.shown(line.previous, decimals: line.decimals), line.change.difference, line.change.percent]
-            for (index, cell) in cells.enumerated() {
-                canvas.text(cell, x: x + columns[index].1 + 4, y: rowY + 3, width: index == 0 ? 200 : 70, size: 9,
-                            align: index == 0 ? .left : .right)
-            }
-            rowY += 16
-            canvas.line(from: (x, rowY), to: (x + width, rowY), width: 0.3, gray: 0.7)
-        }
-        return rowY
     }
 }

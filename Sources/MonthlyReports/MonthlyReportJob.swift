@@ -7,8 +7,13 @@ import Postgres
 /// `monthly-report`: the month before in numbers for the people who read it — today each
 /// company's usage report, computed once from complete data and kept in `report`.
 public struct MonthlyReportJob: Job {
+    /// The kinds of report built so far (issue 16 adds the businesses').
+    public enum Kind: String, Sendable, CaseIterable { case company, `operator` }
+
     public struct Options: Sendable {
         public var run = MonthRunOptions()
+        /// Every kind when empty.
+        public var kinds: [Kind] = []
         public var companyIDs: [Int] = []
         public init() {}
     }
@@ -28,8 +33,8 @@ public struct MonthlyReportJob: Job {
         self.options = options
         month = try CalendarMonth.finished(options.run.month, now: clock.now, in: core.timeZone)
         mailSettings = options.run.send ? try MailSettings.load(config) : nil
-        templates = try TextTemplates(kind: "report", config: config,
-                                      names: CompanyReportDocument.templateNames + (options.run.send ? ReportMailer.templateNames : []))
+        templates = try TextTemplates(kind: "report", config: config, names: CompanyReport.templateNames + OperatorReport.templateNames
+                                      + (options.run.send ? ReportMailer.templateNames : []))
         timeZone = core.timeZone
         outputDirectory = try config.string("output.dir", default: "output")
     }
@@ -38,50 +43,88 @@ public struct MonthlyReportJob: Job {
         name: "compute", failureMessage: "company report cannot be computed", keys: { [CompanyReport.key($0.id, $0.month)] },
         label: { "company \($0.id)" }, fields: { ["company_id": .int($0.id)] })
 
+    var kinds: Set<Kind> { options.kinds.isEmpty ? Set(Kind.allCases) : Set(options.kinds) }
+
+    static let operatorStep = ItemStep<CalendarMonth>(name: "compute", failureMessage: "operator report cannot be computed",
+                                                     keys: { [OperatorReport.key($0)] }, label: { _ in "operator report" })
+
+    /// Reports created by this run, and found made by an earlier one.
+    struct Counts { var created = 0, existing = 0 }
+
     public func run(_ context: JobContext) throws -> JobSummary {
         umask(0o077)
         var summary = JobSummary(metadata: ["month": .string(month.description)])
         let missing = try MonthCompleteness.missingUsageDays(context.db, month: month)
-        var created = 0, existing = 0, after = 0
+        let incomplete = IncompleteMonth(what: "usage of \(month)", missingDays: missing,
+                                         remedy: "run usage-aggregate --from \(missing.first ?? "") --to \(missing.last ?? "") first")
+        var counts = Counts()
+        if kinds.contains(.company) { try computeCompanyReports(context, incomplete, &summary, &counts) }
+        if kinds.contains(.operator) { try computeOperatorReport(context, incomplete, &summary, &counts) }
+        summary.itemsOK += counts.existing
+        var rendered = 0
+        if !context.isDryRun {
+            let all = options.run.regenerate
+            if kinds.contains(.company) { rendered += try renderer(CompanyReport.self, context).render(all: all, into: &summary) }
+            if kinds.contains(.operator) { rendered += try renderer(OperatorReport.self, context).render(all: all, into: &summary) }
+            if let mailSettings, kinds.contains(.company) {
+                let mailer = ReportMailer(settings: mailSettings, templates: templates, context: context, month: month, timeZone: timeZone)
+                let mailed = try mailer.sendUnsent(into: &summary)
+                summary.metadata.merge(["mailed": .int(mailed.ok), "unsent": .int(mailed.failed)]) { $1 }
+            }
+        }
+        summary.metadata.merge(["created": .int(counts.created), "existing": .int(counts.existing), "rendered": .int(rendered)]) { $1 }
+        summary.message = "\(month): \(counts.created) reports computed (\(counts.existing) existed), \(rendered) rendered, " +
+            "\(summary.itemsFailed) failed"
+        return summary
+    }
+
+    private func computeOperatorReport(_ context: JobContext, _ incomplete: IncompleteMonth, _ summary: inout JobSummary,
+                                       _ counts: inout Counts) throws {
+        guard try context.db.query("SELECT 1 AS x FROM report WHERE kind = 'operator' AND month = $1::date", [month.firstDay]).first == nil
+        else { counts.existing += 1; return }
+        try context.runChunk(Self.operatorStep, [month], into: &summary, prepare: { month in
+            guard incomplete.missingDays.isEmpty else { throw incomplete }
+            return try OperatorReport.make(context.db, month: month, timeZone: timeZone)
+        }, write: { reports in
+            guard let runID = context.runID else {
+                for report in reports { context.report("operator: revenue ¥\(report.revenue?.totalYen ?? 0), \(report.jobs.count) jobs") }
+                return
+            }
+            let new = try reports.map {
+                ReportStore.NewReport(kind: OperatorReport.kind, subjectID: 0, figures: try ReportStore.encoder.encode($0))
+            }
+            counts.created += try ReportStore.insert(new, month: month, runID: runID, db: context.db)
+        })
+    }
+
+    private func renderer<Content: ReportContent>(_ kind: Content.Type, _ context: JobContext) -> ReportRenderer<Content> {
+        ReportRenderer<Content>(context: context, templates: templates, outputDirectory: outputDirectory, month: month)
+    }
+
+    private func computeCompanyReports(_ context: JobContext, _ incomplete: IncompleteMonth, _ summary: inout JobSummary,
+                                       _ counts: inout Counts) throws {
+        var after = 0
         while true {
             var subjects = try context.unitOfWork("companies after \(after)") {
                 try CompanyReport.subjects(context.db, month: month, ids: options.companyIDs, afterID: after, limit: Self.pageSize)
             }
             guard let last = subjects.last else { break }
             after = last.id
-            existing += subjects.filter(\.reported).count
+            counts.existing += subjects.filter(\.reported).count
             subjects.removeAll(where: \.reported)
             let reports = try CompanyReport.make(context.db, month: month, subjects: subjects)
             try context.runChunk(Self.computeStep, subjects, into: &summary, prepare: { subject in
-                guard missing.isEmpty else {
-                    throw IncompleteMonth(what: "usage of \(month)", missingDays: missing,
-                                          remedy: "run usage-aggregate --from \(missing.first!) --to \(missing.last!) first")
-                }
-                return ReportStore.NewReport(kind: "company", subjectID: subject.id,
+                guard incomplete.missingDays.isEmpty else { throw incomplete }
+                return ReportStore.NewReport(kind: CompanyReport.kind, subjectID: subject.id,
                                              figures: try ReportStore.encoder.encode(reports[subject.id]!))
             }, write: { newReports in
                 guard let runID = context.runID else {
                     for new in newReports { context.report(Self.dryRunLine(reports[new.subjectID]!)) }
                     return
                 }
-                created += try ReportStore.insert(newReports, month: month, runID: runID, db: context.db)
+                counts.created += try ReportStore.insert(newReports, month: month, runID: runID, db: context.db)
             })
         }
-        summary.itemsOK += existing
-        var rendered = 0
-        if !context.isDryRun {
-            let renderer = ReportRenderer<CompanyReport>(context: context, templates: templates, outputDirectory: outputDirectory, month: month)
-            rendered = try renderer.render(all: options.run.regenerate, into: &summary)
-            if let mailSettings {
-                let mailer = ReportMailer(settings: mailSettings, templates: templates, context: context, month: month, timeZone: timeZone)
-                let mailed = try mailer.sendUnsent(into: &summary)
-                summary.metadata.merge(["mailed": .int(mailed.ok), "unsent": .int(mailed.failed)]) { $1 }
-            }
-        }
-        summary.metadata.merge(["created": .int(created), "existing": .int(existing), "rendered": .int(rendered)]) { $1 }
-        summary.message = "\(month): \(created) company reports computed (\(existing) existed), \(rendered) rendered, " +
-            "\(summary.itemsFailed) failed"
-        return summary
     }
 
     static func dryRunLine(_ report: CompanyReport) -> String {

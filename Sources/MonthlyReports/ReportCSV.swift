@@ -6,30 +6,39 @@ import Foundation
 enum ReportCSV {
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    static func company(_ report: CompanyReport) throws -> Data {
+    /// The bytes of a CSV written by `rows`: the byte-order mark, then its rows, a CRLF after each.
+    static func make(_ rows: (CSVWriter) throws -> Void) throws -> Data {
         let stream = OutputStream(toMemory: ())
         stream.open()
         _ = stream.write(byteOrderMark, maxLength: byteOrderMark.count)
         let csv = try CSVWriter(stream: stream, newline: .crlf)
-        try csv.write(row: ["項目", "当月", "前月", "増減", "増減率"])
-        for line in report.lines {
-            try csv.write(row: [line.label, plain(line.current, line.decimals), plain(line.previous, line.decimals),
-                                line.change.difference, line.change.percent])
-        }
-        try csv.write(row: [""])  // a blank line between the table and the days
-        try csv.write(row: ["日", "アクティブユーザー", "アプローチ数", "前月アクティブユーザー", "前月アプローチ数"])
-        let now = report.usage.current, before = report.usage.previous
-        let days = max(now?.dailyApproaches.count ?? 0, before?.dailyApproaches.count ?? 0)
-        for day in 0..<days {
-            let series = [now?.dailyActiveUsers, now?.dailyApproaches, before?.dailyActiveUsers, before?.dailyApproaches]
-            let values = series.map { values in values.flatMap { day < $0.count ? $0[day] : nil }.map(String.init) ?? "" }
-            try csv.write(row: [String(day + 1)] + values)
-        }
+        try rows(csv)
         csv.stream.close()
         guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
             throw CSVError.cannotWriteStream
         }
         return data + Data("\r\n".utf8)
+    }
+
+    /// A figure line as cells: label, the month, the month before, the change and its ratio.
+    static func cells(_ line: FigureLine) -> [String] {
+        [line.label, plain(line.current, line.decimals), plain(line.previous, line.decimals), line.change.difference, line.change.percent]
+    }
+
+    static func company(_ report: CompanyReport) throws -> Data {
+        try make { csv in
+            try csv.write(row: ["項目", "当月", "前月", "増減", "増減率"])
+            for line in report.usage.lines { try csv.write(row: cells(line)) }
+            try csv.write(row: [""])  // a blank line between the table and the days
+            try csv.write(row: ["日", "アクティブユーザー", "アプローチ数", "前月アクティブユーザー", "前月アプローチ数"])
+            let now = report.usage.current, before = report.usage.previous
+            let days = max(now?.dailyApproaches.count ?? 0, before?.dailyApproaches.count ?? 0)
+            for day in 0..<days {
+                let series = [now?.dailyActiveUsers, now?.dailyApproaches, before?.dailyActiveUsers, before?.dailyApproaches]
+                let values = series.map { values in values.flatMap { day < $0.count ? $0[day] : nil }.map(String.init) ?? "" }
+                try csv.write(row: [String(day + 1)] + values)
+            }
+        }
     }
 
     /// Numbers for spreadsheets: no grouping, a point for decimals, empty for no data.

@@ -53,7 +53,14 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         let runs = try db.connection.query("""
             SELECT metadata->>'created' AS created, metadata->>'existing' AS existing FROM batch_runs WHERE job = 'monthly-report' ORDER BY id
             """).rows.map { "\(try $0.string("created"))/\(try $0.string("existing"))" }
-        XCTAssertEqual(runs, ["2/0", "0/2"])
+        XCTAssertEqual(runs, ["3/0", "0/3"], "two companies' reports and the operator's")
+        let operatorText = try PDFText.read(root + "/output/reports/2026-10/operator/operator.pdf").text
+        for expected in ["運用月次レポート", "システム全体の利用", "売上", "status-collect", "monthly-report"] {
+            XCTAssertTrue(operatorText.contains(expected), "\(expected) in \(operatorText)")
+        }
+        let operatorCSV = String(decoding: try Data(contentsOf: URL(fileURLWithPath: root + "/output/reports/2026-10/operator/operator.csv")),
+                                 as: UTF8.self)
+        XCTAssertTrue(operatorCSV.contains("\r\n請求書数,0,,—,—\r\n"), operatorCSV)
     }
 
     func testEachReportIsMailedOnceWithItsPDFAndCSVToTheBillingAddress() throws {
@@ -84,7 +91,8 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         XCTAssertTrue(incomplete.stderr.contains("usage of 2026-10 is not complete: no data for 2026-10-05, 2026-10-06"), incomplete.stderr)
         XCTAssertTrue(incomplete.stderr.contains("usage-aggregate --from 2026-10-05 --to 2026-10-06"), incomplete.stderr)
         XCTAssertEqual(try reports(), [], "no report with holes")
-        XCTAssertEqual(Set(try db.openFailures(job: "monthly-report").keys), ["report:company:1:2026-10", "report:company:2:2026-10"])
+        XCTAssertEqual(Set(try db.openFailures(job: "monthly-report").keys),
+                       ["report:company:1:2026-10", "report:company:2:2026-10", "report:operator:0:2026-10"])
 
         try systemRows(except: [])
         XCTAssertEqual(try report([]).status, 0)
@@ -97,7 +105,7 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         XCTAssertEqual(early.status, 64)
         XCTAssertTrue(early.stderr.contains("--month 2026-11: that month has not ended yet"), early.stderr)
 
-        let dry = try report(["--dry-run", "--company-id", "1"])
+        let dry = try report(["--dry-run", "--company-id", "1", "--kind", "company"])
         XCTAssertEqual(dry.status, 0, dry.stderr)
         XCTAssertEqual(dry.stdout, "company 1 株式会社いち: users max 12, approaches 62, invoice none\n")
         XCTAssertEqual(try reports(), [])
