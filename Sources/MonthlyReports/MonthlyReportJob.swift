@@ -26,6 +26,8 @@ public struct MonthlyReportJob: Job {
     let timeZone: TimeZone
     /// Nil when this run sends no mail.
     let mailSettings: MailSettings?
+    /// Where the operator's report is mailed (`monthly_report.operator_emails`); none: only filed.
+    let operatorEmails: [MailAddress]
     static let pageSize = 200
 
     /// Built in one step from its options and the configuration; a bad setting throws (exit 78).
@@ -33,6 +35,7 @@ public struct MonthlyReportJob: Job {
         self.options = options
         month = try CalendarMonth.finished(options.run.month, now: clock.now, in: core.timeZone)
         mailSettings = options.run.send ? try MailSettings.load(config) : nil
+        operatorEmails = options.run.send ? try Self.operatorEmails(config) : []
         templates = try TextTemplates(kind: "report", config: config, names: CompanyReport.templateNames + OperatorReport.templateNames
                                       + (options.run.send ? ReportMailer.templateNames : []))
         timeZone = core.timeZone
@@ -66,9 +69,9 @@ public struct MonthlyReportJob: Job {
             let all = options.run.regenerate
             if kinds.contains(.company) { rendered += try renderer(CompanyReport.self, context).render(all: all, into: &summary) }
             if kinds.contains(.operator) { rendered += try renderer(OperatorReport.self, context).render(all: all, into: &summary) }
-            if let mailSettings, kinds.contains(.company) {
+            if let mailSettings {
                 let mailer = ReportMailer(settings: mailSettings, templates: templates, context: context, month: month, timeZone: timeZone)
-                let mailed = try mailer.sendUnsent(into: &summary)
+                let mailed = try mailer.sendUnsent(kinds: kinds, operatorEmails: operatorEmails, into: &summary)
                 summary.metadata.merge(["mailed": .int(mailed.ok), "unsent": .int(mailed.failed)]) { $1 }
             }
         }
@@ -95,6 +98,19 @@ public struct MonthlyReportJob: Job {
             }
             counts.created += try ReportStore.insert(new, month: month, runID: runID, db: context.db)
         })
+    }
+
+    /// `monthly_report.operator_emails`: addresses separated by commas.
+    static func operatorEmails(_ config: ConfigValues) throws -> [MailAddress] {
+        guard let text = try config.optionalString("monthly_report.operator_emails") else { return [] }
+        return try text.split(separator: ",").map { item in
+            let address = item.trimmingCharacters(in: .whitespaces)
+            guard let parsed = MailAddress(address) else {
+                throw ConfigurationError(key: "monthly_report.operator_emails", source: config.source(of: "monthly_report.operator_emails"),
+                                         expected: "addresses separated by commas, like ops@example.com, cto@example.com (\"\(address)\" is not one)")
+            }
+            return parsed
+        }
     }
 
     private func renderer<Content: ReportContent>(_ kind: Content.Type, _ context: JobContext) -> ReportRenderer<Content> {

@@ -4,19 +4,21 @@ import Mail
 import NightshiftCore
 import Postgres
 
-/// Emails the month's rendered company reports not sent yet to each company's billing address,
-/// the PDF and the CSV attached, through the outbox (about `report:company:<id>:<YYYY-MM>`:
-/// exactly once as far as SMTP allows). A failure leaves the report unsent, in `batch_failures`
-/// as `mail:report:company:<id>:<YYYY-MM>`, for the next run.
+/// Emails the month's rendered reports not sent yet — each company's to its billing address, the
+/// operator's to `monthly_report.operator_emails` — the PDF and the CSV attached, through the
+/// outbox (exactly once as far as SMTP allows). A failure leaves the report unsent, in
+/// `batch_failures` as `mail:<about>`, for the next run.
 struct ReportMailer {
     /// A rendered report and where it goes.
     struct Mailable: Sendable {
-        var id: Int, companyID: Int
-        var companyName: String, email: String
+        var id: Int, kind: String
+        /// The outbox's key: `report:company:<id>:<YYYY-MM>`, `report:operator:<YYYY-MM>:<address>`.
+        var about: String, messageLocalPart: String
+        var name: String, email: String
         var pdfPath: String, pdfSHA256: String, csvPath: String
     }
 
-    static let templateNames = ["company_mail_subject", "company_mail_body"]
+    static let templateNames = ["company_mail_subject", "company_mail_body", "operator_mail_subject", "operator_mail_body"]
     static let pageSize = 200
 
     let outbox: Outbox
@@ -32,24 +34,31 @@ struct ReportMailer {
         (self.templates, self.context, self.month, self.timeZone) = (templates, context, month, timeZone)
     }
 
-    var step: ItemStep<Mailable> {
-        let month = month
-        return ItemStep(name: "mail", failureMessage: "report not mailed", keys: { ["mail:" + CompanyReport.key($0.companyID, month)] },
-                 label: { "company \($0.companyID) to \($0.email)" }, fields: { ["company_id": .int($0.companyID)] }, isRepeatable: false)
-    }
+    static let step = ItemStep<Mailable>(name: "mail", failureMessage: "report not mailed", keys: { ["mail:" + $0.about] },
+                                         label: { "\($0.kind) report to \($0.email)" }, fields: { ["about": .string($0.about)] },
+                                         isRepeatable: false)
 
-    func sendUnsent(into summary: inout JobSummary) throws -> (ok: Int, failed: Int) {
-        var total = (ok: 0, failed: 0), after = 0
-        while true {
-            let page = try unsent(afterID: after)
-            guard let last = page.last else { return total }
-            after = last.id
-            let counts = try outbox.send(page, step: step, context: context, into: &summary, letter: { report in
-                Outbox.Letter(about: CompanyReport.key(report.companyID, month), recipient: report.email,
-                              messageID: "report.company.\(report.companyID).\(month)@\(from.domain)")
+    /// Mails what is unsent of `kinds`; the operator's report to each of `operatorEmails`.
+    func sendUnsent(kinds: Set<MonthlyReportJob.Kind>, operatorEmails: [MailAddress], into summary: inout JobSummary) throws
+    -> (ok: Int, failed: Int) {
+        var total = (ok: 0, failed: 0)
+        func send(_ page: [Mailable]) throws {
+            let counts = try outbox.send(page, step: Self.step, context: context, into: &summary, letter: {
+                Outbox.Letter(about: $0.about, recipient: $0.email, messageID: "\($0.messageLocalPart)@\(from.domain)")
             }, compose: message)
             total = (total.ok + counts.ok, total.failed + counts.failed)
         }
+        if kinds.contains(.company) {
+            var after = 0
+            while true {
+                let page = try companyPage(afterID: after)
+                guard let last = page.last else { break }
+                after = last.id
+                try send(page)
+            }
+        }
+        if kinds.contains(.operator), !operatorEmails.isEmpty { try send(try operatorLetters(operatorEmails)) }
+        return total
     }
 
     /// The mail's bytes: the PDF that was rendered (checked against its recorded SHA-256) and the CSV.
@@ -59,16 +68,16 @@ struct ReportMailer {
         }
         let pdf = Array(try Data(contentsOf: URL(fileURLWithPath: report.pdfPath)))
         let csv = Array(try Data(contentsOf: URL(fileURLWithPath: report.csvPath)))
-        let values: [String: Any] = ["company": report.companyName, "month": month.japanese, "sender": from.displayName ?? from.address]
-        let subject = templates.render("company_mail_subject", values).split(whereSeparator: \.isNewline).joined(separator: " ")
-        let name = "月次利用レポート_\(month)"
-        return MailMessage(from: from, to: [recipient], subject: subject, body: templates.render("company_mail_body", values) + "\n",
+        let values: [String: Any] = ["company": report.name, "month": month.japanese, "sender": from.displayName ?? from.address]
+        let subject = templates.render("\(report.kind)_mail_subject", values).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let name = (report.kind == "operator" ? "運用月次レポート_" : "月次利用レポート_") + month.description
+        return MailMessage(from: from, to: [recipient], subject: subject, body: templates.render("\(report.kind)_mail_body", values) + "\n",
                            attachments: [.init(filename: name + ".pdf", contentType: "application/pdf", bytes: pdf),
                                          .init(filename: name + ".csv", contentType: "text/csv; charset=utf-8", bytes: csv)],
                            messageID: letter.messageID, date: context.clock.now).rendered(timeZone: timeZone)
     }
 
-    private func unsent(afterID: Int) throws -> [Mailable] {
+    private func companyPage(afterID: Int) throws -> [Mailable] {
         try context.db.query("""
             SELECT r.id, r.subject_id, r.figures->>'companyName' AS name, r.figures->>'billingEmail' AS email,
                    r.pdf_path, r.pdf_sha256, r.csv_path
@@ -77,9 +86,24 @@ struct ReportMailer {
              WHERE r.kind = 'company' AND r.month = $1::date AND r.rendered_at IS NOT NULL AND \(Outbox.unsent("o")) AND r.id > $2
              ORDER BY r.id LIMIT $3
             """, [month.firstDay, afterID, Self.pageSize]).rows.map { row in
-            Mailable(id: try row.int("id"), companyID: try row.int("subject_id"), companyName: try row.string("name"),
-                     email: try row.string("email"), pdfPath: try row.string("pdf_path"), pdfSHA256: try row.string("pdf_sha256"),
-                     csvPath: try row.string("csv_path"))
+            let company = try row.int("subject_id")
+            return Mailable(id: try row.int("id"), kind: "company", about: CompanyReport.key(company, month),
+                            messageLocalPart: "report.company.\(company).\(month)", name: try row.string("name"),
+                            email: try row.string("email"), pdfPath: try row.string("pdf_path"),
+                            pdfSHA256: try row.string("pdf_sha256"), csvPath: try row.string("csv_path"))
+        }
+    }
+
+    /// The operator's report to each address (a letter each), when it is rendered.
+    private func operatorLetters(_ addresses: [MailAddress]) throws -> [Mailable] {
+        guard let row = try context.db.query("""
+            SELECT id, pdf_path, pdf_sha256, csv_path FROM report WHERE kind = 'operator' AND month = $1::date AND rendered_at IS NOT NULL
+            """, [month.firstDay]).first else { return [] }
+        return try addresses.map { address in
+            Mailable(id: try row.int("id"), kind: "operator", about: "report:operator:\(month):\(address.address)",
+                     messageLocalPart: "report.operator.\(month).\(address.address.replacingOccurrences(of: "@", with: ".at."))",
+                     name: "運用", email: address.address, pdfPath: try row.string("pdf_path"),
+                     pdfSHA256: try row.string("pdf_sha256"), csvPath: try row.string("csv_path"))
         }
     }
 }

@@ -23,12 +23,13 @@ final class MonthlyReportRunTests: DatabaseTestCase {
             """, [missing])
     }
 
-    func report(_ arguments: [String], smtp: String? = nil) throws -> ProcessResult {
+    func report(_ arguments: [String], smtp: String? = nil, operators: String? = nil) throws -> ProcessResult {
         var environment = ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "OUTPUT_DIR": root + "/output"]
         if let smtp {
             environment.merge(["SMTP_URL": smtp, "SMTP_STARTTLS": "off", "SMTP_FROM": "reports@nightshift.example",
                                "SMTP_FROM_NAME": "ナイトシフト"]) { $1 }
         }
+        if let operators { environment["MONTHLY_REPORT_OPERATOR_EMAILS"] = operators }
         return try runToEnd("monthly-report", arguments + ["--now", "2026-11-02T07:00"], environment: environment)
     }
 
@@ -65,9 +66,18 @@ final class MonthlyReportRunTests: DatabaseTestCase {
 
     func testEachReportIsMailedOnceWithItsPDFAndCSVToTheBillingAddress() throws {
         let sink = try SMTPSink()
-        let first = try report(["--send"], smtp: sink.url)
+        let operators = "ops@nightshift.example, cto@nightshift.example"
+        let badList = try report(["--send"], smtp: sink.url, operators: "ops@nightshift.example; cto")
+        XCTAssertEqual(badList.status, 78)
+        XCTAssertTrue(badList.stderr.contains("monthly_report.operator_emails"), badList.stderr)
+
+        let first = try report(["--send"], smtp: sink.url, operators: operators)
         XCTAssertEqual(first.status, 0, first.stderr)
-        let messages = try sink.messages().sorted { $0.rcpt_tos[0] < $1.rcpt_tos[0] }
+        let all = try sink.messages()
+        let toOperators = all.filter { $0.subject == "【運用月次レポート】2026年10月分" }
+        XCTAssertEqual(Set(toOperators.flatMap(\.rcpt_tos)), ["ops@nightshift.example", "cto@nightshift.example"], "one letter each")
+        XCTAssertEqual(toOperators.first?.attachments.map(\.filename), ["運用月次レポート_2026-10.pdf", "運用月次レポート_2026-10.csv"])
+        let messages = all.filter { !toOperators.map(\.message_id).contains($0.message_id) }.sorted { $0.rcpt_tos[0] < $1.rcpt_tos[0] }
         XCTAssertEqual(messages.map(\.rcpt_tos), [["a@x.example"], ["b@x.example"]])
         let mail = messages[0]
         XCTAssertEqual(mail.subject, "【月次利用レポート】2026年10月分(株式会社いち 御中)")
@@ -78,10 +88,10 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         XCTAssertEqual(mail.attachments[0].sha256, try FileDigest.sha256(ofFile: directory + "/1.pdf"))
         XCTAssertEqual(mail.attachments[1].sha256, try FileDigest.sha256(ofFile: directory + "/1.csv"))
 
-        XCTAssertEqual(try report(["--send"], smtp: sink.url).status, 0)
-        XCTAssertEqual(try sink.messages().count, 2, "a rerun sends none twice")
-        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM mail_outbox WHERE status = 'sent' AND about LIKE 'report:company:%'")
-            .first!.int("n"), 2)
+        XCTAssertEqual(try report(["--send"], smtp: sink.url, operators: operators).status, 0)
+        XCTAssertEqual(try sink.messages().count, 4, "a rerun sends none twice")
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM mail_outbox WHERE status = 'sent' AND about LIKE 'report:%'")
+            .first!.int("n"), 4)
     }
 
     func testAMonthWithMissingUsageDaysIsAnItemFailureNamingThemUntilTheyAreThere() throws {

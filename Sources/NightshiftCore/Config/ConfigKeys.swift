@@ -16,6 +16,7 @@ public enum ConfigKeys {
         "invoice.proration", "invoice.tax_rate_percent", "invoice.due_days", "invoice.number_prefix", "invoice.send",
         "smtp.url", "smtp.starttls", "smtp.username", "smtp.password", "smtp.from", "smtp.from_name",
         "smtp.connect_timeout_seconds", "smtp.timeout_seconds", "smtp.ca_file", "output.dir", "templates.dir",
+        "monthly_report.operator_emails",
         "backup.dir", "backup.retention_days", "backup.keep_count", "backup.jobs", "backup.verify_restore_every",
         "backup.pg_dump", "backup.pg_restore", "backup.age_recipient", "backup.age", "backup.copy_dir",
         "backup.copy_retention_days", "backup.copy_keep_count",
