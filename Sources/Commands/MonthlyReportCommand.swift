@@ -17,6 +17,9 @@ public struct MonthlyReportCommand: JobCommand {
     @Option(name: .customLong("kind"), help: "Only this kind of report: company or operator (repeatable); default: every kind.")
     public var kinds: [MonthlyReportJob.Kind] = []
     @Option(name: .customLong("company-id"), help: "Only this company (repeatable).") public var companyIDs: [Int] = []
+    @Option(help: ArgumentHelp("The CSV files' encoding: utf-8 (with a byte-order mark, which Excel in Japanese reads) or shift_jis.",
+                               valueName: "encoding"))
+    public var csvEncoding = "utf-8"
 
     public var fixedNow: String? { clock.now }
 
@@ -27,6 +30,7 @@ public struct MonthlyReportCommand: JobCommand {
         options.run = month.options
         options.companyIDs = companyIDs
         options.kinds = kinds
+        options.csvEncoding = csvEncoding
         return options
     }
 }

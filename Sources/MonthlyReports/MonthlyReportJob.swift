@@ -15,6 +15,8 @@ public struct MonthlyReportJob: Job {
         /// Every kind when empty.
         public var kinds: [Kind] = []
         public var companyIDs: [Int] = []
+        /// `utf-8` (with a byte-order mark, the default) or `shift_jis`.
+        public var csvEncoding = "utf-8"
         public init() {}
     }
 
@@ -23,6 +25,7 @@ public struct MonthlyReportJob: Job {
     let month: CalendarMonth
     let templates: TextTemplates
     let outputDirectory: String
+    let csvEncoding: ReportCSV.Encoding
     let timeZone: TimeZone
     /// Nil when this run sends no mail.
     let mailSettings: MailSettings?
@@ -34,6 +37,11 @@ public struct MonthlyReportJob: Job {
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         month = try CalendarMonth.finished(options.run.month, now: clock.now, in: core.timeZone)
+        guard let encoding = ReportCSV.Encoding(rawValue: options.csvEncoding) else {
+            let known = ReportCSV.Encoding.allCases.map(\.rawValue).joined(separator: ", ")
+            throw UsageError("--csv-encoding \(options.csvEncoding): expected one of \(known)")
+        }
+        csvEncoding = encoding
         mailSettings = options.run.send ? try MailSettings.load(config) : nil
         operatorEmails = options.run.send ? try Self.operatorEmails(config) : []
         templates = try TextTemplates(kind: "report", config: config, names: CompanyReport.templateNames + OperatorReport.templateNames
@@ -114,7 +122,8 @@ public struct MonthlyReportJob: Job {
     }
 
     private func renderer<Content: ReportContent>(_ kind: Content.Type, _ context: JobContext) -> ReportRenderer<Content> {
-        ReportRenderer<Content>(context: context, templates: templates, outputDirectory: outputDirectory, month: month)
+        ReportRenderer<Content>(context: context, templates: templates, outputDirectory: outputDirectory, month: month,
+                                csvEncoding: csvEncoding)
     }
 
     private func computeCompanyReports(_ context: JobContext, _ incomplete: IncompleteMonth, _ summary: inout JobSummary,

@@ -20,7 +20,8 @@ extension OperatorReport: ReportContent {
     }
 
     var otherRows: [[String]] {
-        [["新規契約(前月に請求なし)", "\(newContracts)"], ["解約・終了(当月に請求なし)", "\(lostContracts)"], ["未送信の請求書", "\(unsentInvoices)"],
+        [["新規契約(前月に請求なし)", "\(newContracts)"], ["解約・終了(当月に請求なし)", "\(lostContracts)"],
+         ["未送信の請求書", "\(unsentInvoices)"],
          ["エンジニア登録数(月末)", "\(engineers.registered)"], ["うちアクティブ", "\(engineers.active)"],
          ["新規エンジニア", "\(engineers.added)"], ["削除されたエンジニア", "\(engineers.removed)"]]
     }
@@ -49,8 +50,9 @@ extension OperatorReport: ReportContent {
 
         canvas.newPage()
         y = section("プラン別", y: 40, canvas, left, width)
-        y = ReportTable(headers: ["プラン", "請求書数", "合計(税込)"], rows: byPlan.map { [$0.plan, "\($0.invoices)", YenFormat.string($0.totalYen)] },
-                        columns: [0, 290, 370]).draw(on: canvas, x: left, y: y, width: width) + 14
+        let plans = byPlan.map { [$0.plan, "\($0.invoices)", YenFormat.string($0.totalYen)] }
+        y = ReportTable(headers: ["プラン", "請求書数", "合計(税込)"], rows: plans, columns: [0, 290, 370])
+            .draw(on: canvas, x: left, y: y, width: width) + 14
         y = section("契約とエンジニア", y: y, canvas, left, width)
         y = ReportTable(headers: ["項目", "件数"], rows: otherRows, columns: [0, 370]).draw(on: canvas, x: left, y: y, width: width) + 14
         y = section("ジョブ(当月に始まった実行。スキップは除く)", y: y, canvas, left, width)

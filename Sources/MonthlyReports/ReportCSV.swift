@@ -27,6 +27,8 @@ enum ReportCSV {
 
     static func company(_ report: CompanyReport) throws -> Data {
         try make { csv in
+            try csv.write(row: ["月次利用レポート", report.companyName, report.month])
+            try csv.write(row: [""])
             try csv.write(row: ["項目", "当月", "前月", "増減", "増減率"])
             for line in report.usage.lines { try csv.write(row: cells(line)) }
             try csv.write(row: [""])  // a blank line between the table and the days
@@ -45,5 +47,41 @@ enum ReportCSV {
     static func plain(_ value: Double?, _ decimals: Int) -> String {
         guard let value else { return "" }
         return decimals == 0 ? String(Int(value.rounded())) : String(format: "%.\(decimals + 1)f", value)
+    }
+
+    /// The encodings a report's CSV can be written in.
+    enum Encoding: String, Sendable, CaseIterable {
+        /// With a byte-order mark: Excel in Japanese reads it as UTF-8.
+        case utf8 = "utf-8"
+        /// Windows' Japanese code page (CP932), for older spreadsheet tools; no byte-order mark.
+        case shiftJIS = "shift_jis"
+    }
+
+    /// Characters Shift_JIS has no code for, and the ones it has that look the same.
+    static let shiftJISLookalikes: [Character: Character] = ["—": "―", "−": "－", "〜": "～", "‖": "∥", "¢": "￠", "£": "￡", "¬": "￢"]
+
+    /// `utf8` (a CSV as `make` writes it) in `encoding`. A character Shift_JIS cannot hold (one
+    /// outside JIS X 0208 and the CP932 extensions, such as 剝) is an error naming it: a figure or
+    /// a name is never silently replaced.
+    static func encode(_ utf8: Data, as encoding: Encoding) throws -> Data {
+        guard encoding == .shiftJIS else { return utf8 }
+        let text = String(decoding: utf8.dropFirst(byteOrderMark.count), as: UTF8.self)
+        var bytes = Data()
+        for character in text {
+            let mapped = shiftJISLookalikes[character] ?? character
+            guard let encoded = String(mapped).data(using: .shiftJIS) else {
+                throw UnencodableCharacter(character: character)
+            }
+            bytes.append(encoded)
+        }
+        return bytes
+    }
+
+    struct UnencodableCharacter: Error, CustomStringConvertible {
+        let character: Character
+        var description: String {
+            let code = character.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
+            return "the CSV cannot be written in Shift_JIS: it has no code for \"\(character)\" (\(code)); use --csv-encoding utf-8"
+        }
     }
 }

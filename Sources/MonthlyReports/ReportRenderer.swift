@@ -29,6 +29,7 @@ struct ReportRenderer<Content: ReportContent> {
     let templates: TextTemplates
     let outputDirectory: String
     let month: CalendarMonth
+    let csvEncoding: ReportCSV.Encoding
     static var pageSize: Int { 100 }
 
     var step: ItemStep<DocumentPipeline<StoredReport<Content>>.Outcome> {
@@ -53,7 +54,12 @@ struct ReportRenderer<Content: ReportContent> {
         }, commit: { batch in
             rendered += try context.runChunk(step, batch, into: &summary, prepare: { outcome in
                 let drawn = try outcome.result.get()
-                return (drawn, try drawn.item.content.csv())
+                do {
+                    return (drawn, try ReportCSV.encode(try drawn.item.content.csv(), as: csvEncoding))
+                } catch {
+                    try? DurableFiles.remove(drawn.path)  // its PDF goes with it: no report half made
+                    throw error
+                }
             }) { done in
                 try pipeline.makeDurable(done.map(\.0))
                 let csvPaths = done.map { pipeline.finalPath($0.0.item).replacingOccurrences(of: ".pdf", with: ".csv") }

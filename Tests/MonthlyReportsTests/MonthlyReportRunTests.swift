@@ -110,6 +110,25 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         XCTAssertEqual(try db.openFailures(job: "monthly-report"), [:], "resolved by the run that made them")
     }
 
+    /// Shift_JIS for older tools: look-alikes for the dashes it lacks, and a name it cannot hold is
+    /// that report's failure, never a silent "?".
+    func testShiftJISCSVsAndACharacterTheyCannotHold() throws {
+        XCTAssertEqual(try report(["--csv-encoding", "latin1"]).status, 64)
+        try db.connection.execute(script: "UPDATE company SET name = '株式会社剝野' WHERE id = 2")
+        let result = try report(["--csv-encoding", "shift_jis"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("no code for \"剝\" (U+525D)"), result.stderr)
+
+        let directory = root + "/output/reports/2026-10"
+        let company = try XCTUnwrap(String(data: try Data(contentsOf: URL(fileURLWithPath: directory + "/company/1.csv")), encoding: .shiftJIS))
+        XCTAssertTrue(company.contains("\r\n項目,当月,前月,増減,増減率\r\nユーザー数(最大),12,8,+4,+50.0%\r\n"), company)
+        let operatorCSV = try XCTUnwrap(String(data: try Data(contentsOf: URL(fileURLWithPath: directory + "/operator/operator.csv")),
+                                               encoding: .shiftJIS))
+        XCTAssertTrue(operatorCSV.contains("\r\n請求書数,0,,―,―\r\n"), "the dash as Shift_JIS's horizontal bar: \(operatorCSV)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/company/2.pdf"), "the failed report took no final name")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/company/2.pdf.partial"), "and left nothing behind")
+    }
+
     func testAMonthNotOverIsRefusedAndADryRunWritesNothing() throws {
         let early = try report(["--month", "2026-11"])
         XCTAssertEqual(early.status, 64)
@@ -141,6 +160,8 @@ final class MonthlyReportRunTests: DatabaseTestCase {
         let reader = try CSVReader(string: String(decoding: bytes.dropFirst(3), as: UTF8.self))
         var rows: [[String]] = []
         while let next = reader.next() { rows.append(next) }
+        XCTAssertEqual(rows[0], ["月次利用レポート", "株式会社いち", "2026-10"])
+        rows.removeFirst(2)
         XCTAssertEqual(rows[0], ["項目", "当月", "前月", "増減", "増減率"])
         XCTAssertEqual(rows[1], ["ユーザー数(最大)", "12", "8", "+4", "+50.0%"])
         XCTAssertEqual(rows[3], ["ユーザー数(日平均)", "10.71", "8.00", "+2.7", "+33.9%"])  // 332 / 31 against 240 / 30
@@ -151,7 +172,7 @@ final class MonthlyReportRunTests: DatabaseTestCase {
 
         let newcomer = try CSVReader(string: String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/2.csv")).dropFirst(3),
                                                     as: UTF8.self))
-        _ = newcomer.next()
+        for _ in 0..<3 { _ = newcomer.next() }
         XCTAssertEqual(newcomer.next(), ["ユーザー数(最大)", "3", "", "—", "—"], "no September: a dash, not 0 % or infinity")
     }
 }
