@@ -60,17 +60,3 @@ public struct CompanyUsage: Sendable, Equatable, Codable {
         return series
     }
 }
-
-/// Whether the data a month's reports stand on was all computed.
-public enum MonthCompleteness {
-    /// Days of `month` without their system-wide `usage_log` row: usage-aggregate writes that row
-    /// last in a day's transaction, so a day is complete exactly when it has one.
-    public static func missingUsageDays(_ db: Connection, month: CalendarMonth) throws -> [String] {
-        try db.query("""
-            SELECT d::date::text AS day
-              FROM generate_series($1::date, $2::date, interval '1 day') AS d
-             WHERE NOT EXISTS (SELECT 1 FROM usage_log u WHERE u.company_id IS NULL AND u.usage_date = d::date)
-             ORDER BY d
-            """, [month.firstDay, month.lastDay]).rows.map { try $0.string("day") }
-    }
-}
