@@ -37,14 +37,12 @@ public struct InvoiceJob: Job {
 
         var summary = JobSummary()
         var existing = 0, created = 0, billedYen = 0
-        var after = 0
         if context.isDryRun { context.report("number\tcompany\tperiod\tsubtotal_yen\ttax_yen\ttotal_yen") }
-        while true {
-            let page = try context.unitOfWork("contracts after \(after)") {
+        try forEachPage(key: \.contractID, fetch: { after in
+            try context.unitOfWork("contracts after \(after)") {
                 try InvoiceCandidates.page(context.db, month: month, afterContract: after, limit: InvoiceJob.pageSize)
             }
-            guard let last = page.last else { break }
-            after = last.contractID
+        }) { page in
             // Already billed: done, and counted as such (a rerun is not a failure of those).
             let existingHere = page.filter(\.existingInvoice).count
             existing += existingHere

@@ -22,18 +22,12 @@ enum InvoiceMail {
         var pdfSHA256: String
     }
 
-    /// Why an invoice's mail cannot be put together (its PDF changed or is gone).
-    struct Unsendable: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
     /// Fixed before the first attempt and stored, so a resend is recognisably the same message.
     static func messageID(_ number: String, from: MailAddress) -> String { "invoice.\(number)@\(from.domain)" }
 
     static func attachmentName(_ number: String) -> String { "請求書_\(number).pdf" }
 
-    static func message(_ invoice: Invoice, pdf: [UInt8], to: MailAddress, messageID: String, from: MailAddress,
+    static func message(_ invoice: Invoice, pdf: MailMessage.Attachment, to: MailAddress, messageID: String, from: MailAddress,
                         templates: TextTemplates, date: Date) -> MailMessage {
         let values: [String: Any] = [
             "company": invoice.recipientName, "invoice_number": invoice.number,
@@ -45,7 +39,7 @@ enum InvoiceMail {
         ]
         let subject = templates.render("mail_subject", values).split(whereSeparator: \.isNewline).joined(separator: " ")
         return MailMessage(from: from, to: [to], subject: subject, body: templates.render("mail_body", values) + "\n",
-                           attachments: [.init(filename: attachmentName(invoice.number), contentType: "application/pdf", bytes: pdf)],
+                           attachments: [pdf],
                            messageID: messageID, date: date)
     }
 }

@@ -50,30 +50,15 @@ struct InvoiceMailer {
 
     /// The mail's bytes, with the PDF that was rendered (checked against its recorded SHA-256).
     private func message(_ invoice: InvoiceMail.Invoice, letter: Outbox.Letter, to recipient: MailAddress) throws -> [UInt8] {
-        let pdf: [UInt8]
-        do {
-            guard try FileDigest.sha256(ofFile: invoice.pdfPath) == invoice.pdfSHA256 else {
-                throw InvoiceMail.Unsendable("\(invoice.pdfPath) is not the PDF that was rendered (SHA-256 differs); run invoice --regenerate")
-            }
-            pdf = Array(try Data(contentsOf: URL(fileURLWithPath: invoice.pdfPath)))
-        } catch let error as InvoiceMail.Unsendable {
-            throw error
-        } catch {
-            throw InvoiceMail.Unsendable("cannot read \(invoice.pdfPath): \(error)")
-        }
+        let pdf = try MailMessage.Attachment.rendered(invoice.pdfPath, sha256: invoice.pdfSHA256, filename: InvoiceMail.attachmentName(invoice.number),
+                                                      contentType: "application/pdf", remedy: "run invoice --regenerate")
         return InvoiceMail.message(invoice, pdf: pdf, to: recipient, messageID: letter.messageID, from: from,
                                    templates: templates, date: context.clock.now).rendered(timeZone: timeZone)
     }
 
     /// Rendered invoices the outbox has not sent, a page at a time in id order.
     static func forEachUnsentPage(_ db: Connection, month: CalendarMonth?, _ body: ([InvoiceMail.Invoice]) throws -> Void) throws {
-        var after = 0
-        while true {
-            let page = try unsent(db, month: month, afterID: after, limit: pageSize)
-            guard let last = page.last else { return }
-            after = last.id
-            try body(page)
-        }
+        try forEachPage(key: \.id, fetch: { try unsent(db, month: month, afterID: $0, limit: pageSize) }, body)
     }
 
     private static func unsent(_ db: Connection, month: CalendarMonth?, afterID: Int, limit: Int) throws -> [InvoiceMail.Invoice] {

@@ -28,22 +28,16 @@ struct InvoiceRenderer {
             draw: { invoice, font, path in try InvoiceDocument.draw(invoice, templates: templates, font: font, to: path) },
             check: InvoiceDocument.check)
         try pipeline.open()
-        var outcome = Outcome()
-        try pipeline.run(fetch: { last in
+        let counts = try pipeline.render(InvoiceRenderer.step, context: context, into: &summary, fetch: { last in
             try StoredInvoice.page(context.db, month: month, unrenderedOnly: !regenerate, afterID: last?.id ?? 0,
                                    limit: InvoiceRenderer.pageSize)
-        }, commit: { batch in
-            let counts = try context.runChunk(InvoiceRenderer.step, batch, into: &summary, prepare: { try $0.result.get() }) { drawn in
-                try pipeline.makeDurable(drawn)
-                try context.db.query("""
-                    UPDATE invoice SET pdf_path = x.path, pdf_sha256 = x.sha256, rendered_at = now()
-                      FROM unnest($1::int8[], $2::text[], $3::text[]) AS x(id, path, sha256)
-                     WHERE invoice.id = x.id
-                    """, [drawn.map(\.item.id), drawn.map { pipeline.finalPath($0.item) }, drawn.map(\.sha256)])
-            }
-            outcome.rendered += counts.ok
-            outcome.failed += counts.failed
+        }, extra: { _ in }, record: { done in
+            try context.db.query("""
+                UPDATE invoice SET pdf_path = x.path, pdf_sha256 = x.sha256, rendered_at = now()
+                  FROM unnest($1::int8[], $2::text[], $3::text[]) AS x(id, path, sha256)
+                 WHERE invoice.id = x.id
+                """, [done.map(\.drawn.item.id), done.map { pipeline.finalPath($0.drawn.item) }, done.map(\.drawn.sha256)])
         })
-        return outcome
+        return Outcome(rendered: counts.ok, failed: counts.failed)
     }
 }

@@ -128,13 +128,12 @@ public struct MonthlyReportJob: Job {
 
     private func computeCompanyReports(_ context: JobContext, _ incomplete: IncompleteMonth, _ summary: inout JobSummary,
                                        _ counts: inout Counts) throws {
-        var after = 0
-        while true {
-            var subjects = try context.unitOfWork("companies after \(after)") {
+        try forEachPage(key: \.id, fetch: { after in
+            try context.unitOfWork("companies after \(after)") {
                 try CompanyReport.subjects(context.db, month: month, ids: options.companyIDs, afterID: after, limit: Self.pageSize)
             }
-            guard let last = subjects.last else { break }
-            after = last.id
+        }) { page in
+            var subjects = page
             counts.existing += subjects.filter(\.reported).count
             subjects.removeAll(where: \.reported)
             let reports = try CompanyReport.make(context.db, month: month, subjects: subjects)

@@ -49,13 +49,7 @@ struct ReportMailer {
             total = (total.ok + counts.ok, total.failed + counts.failed)
         }
         if kinds.contains(.company) {
-            var after = 0
-            while true {
-                let page = try companyPage(afterID: after)
-                guard let last = page.last else { break }
-                after = last.id
-                try send(page)
-            }
+            try forEachPage(key: \.id, fetch: companyPage(afterID:), send)
         }
         if kinds.contains(.operator), !operatorEmails.isEmpty { try send(try operatorLetters(operatorEmails)) }
         return total
@@ -63,18 +57,18 @@ struct ReportMailer {
 
     /// The mail's bytes: the PDF that was rendered (checked against its recorded SHA-256) and the CSV.
     private func message(_ report: Mailable, letter: Outbox.Letter, to recipient: MailAddress) throws -> [UInt8] {
-        guard try FileDigest.sha256(ofFile: report.pdfPath) == report.pdfSHA256 else {
-            throw DocumentError("\(report.pdfPath) is not the PDF that was rendered (SHA-256 differs); run monthly-report --regenerate")
-        }
-        let pdf = Array(try Data(contentsOf: URL(fileURLWithPath: report.pdfPath)))
-        let csv = Array(try Data(contentsOf: URL(fileURLWithPath: report.csvPath)))
+        let name = (report.kind == "operator" ? "運用月次レポート_" : "月次利用レポート_") + month.description
+        let remedy = "run monthly-report --regenerate"
+        let attachments = [
+            try MailMessage.Attachment.rendered(report.pdfPath, sha256: report.pdfSHA256, filename: name + ".pdf",
+                                                contentType: "application/pdf", remedy: remedy),
+            try MailMessage.Attachment.rendered(report.csvPath, sha256: nil, filename: name + ".csv",
+                                                contentType: "text/csv; charset=utf-8", remedy: remedy),
+        ]
         let values: [String: Any] = ["company": report.name, "month": month.japanese, "sender": from.displayName ?? from.address]
         let subject = templates.render("\(report.kind)_mail_subject", values).split(whereSeparator: \.isNewline).joined(separator: " ")
-        let name = (report.kind == "operator" ? "運用月次レポート_" : "月次利用レポート_") + month.description
         return MailMessage(from: from, to: [recipient], subject: subject, body: templates.render("\(report.kind)_mail_body", values) + "\n",
-                           attachments: [.init(filename: name + ".pdf", contentType: "application/pdf", bytes: pdf),
-                                         .init(filename: name + ".csv", contentType: "text/csv; charset=utf-8", bytes: csv)],
-                           messageID: letter.messageID, date: context.clock.now).rendered(timeZone: timeZone)
+                           attachments: attachments, messageID: letter.messageID, date: context.clock.now).rendered(timeZone: timeZone)
     }
 
     private func companyPage(afterID: Int) throws -> [Mailable] {

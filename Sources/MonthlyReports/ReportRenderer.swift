@@ -48,29 +48,17 @@ struct ReportRenderer<Content: ReportContent> {
             draw: { stored, font, path in try stored.content.draw(templates: templates, font: font, to: path) },
             check: { stored, read in try stored.content.check(read) })
         try pipeline.open()
-        var rendered = 0
-        try pipeline.run(fetch: { last in
+        let csvEncoding = csvEncoding
+        return try pipeline.render(step, context: context, into: &summary, fetch: { last in
             try StoredReport<Content>.page(context.db, month: month, all: all, afterID: last?.id ?? 0, limit: Self.pageSize)
-        }, commit: { batch in
-            rendered += try context.runChunk(step, batch, into: &summary, prepare: { outcome in
-                let drawn = try outcome.result.get()
-                do {
-                    return (drawn, try ReportCSV.encode(try drawn.item.content.csv(), as: csvEncoding))
-                } catch {
-                    try? DurableFiles.remove(drawn.path)  // its PDF goes with it: no report half made
-                    throw error
-                }
-            }) { done in
-                try pipeline.makeDurable(done.map(\.0))
-                let csvPaths = done.map { pipeline.finalPath($0.0.item).replacingOccurrences(of: ".pdf", with: ".csv") }
-                for ((_, csv), path) in zip(done, csvPaths) { try DurableFiles.write(csv, to: path) }
-                try context.db.query("""
-                    UPDATE report SET pdf_path = x.pdf, pdf_sha256 = x.sha256, csv_path = x.csv, rendered_at = now()
-                      FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[]) AS x(id, pdf, sha256, csv)
-                     WHERE report.id = x.id
-                    """, [done.map(\.0.item.id), done.map { pipeline.finalPath($0.0.item) }, done.map(\.0.sha256), csvPaths])
-            }.ok
-        })
-        return rendered
+        }, extra: { drawn in try ReportCSV.encode(try drawn.item.content.csv(), as: csvEncoding) }, record: { done in
+            let csvPaths = done.map { pipeline.finalPath($0.drawn.item).replacingOccurrences(of: ".pdf", with: ".csv") }
+            for (report, path) in zip(done, csvPaths) { try DurableFiles.write(report.extra, to: path) }
+            try context.db.query("""
+                UPDATE report SET pdf_path = x.pdf, pdf_sha256 = x.sha256, csv_path = x.csv, rendered_at = now()
+                  FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[]) AS x(id, pdf, sha256, csv)
+                 WHERE report.id = x.id
+                """, [done.map(\.drawn.item.id), done.map { pipeline.finalPath($0.drawn.item) }, done.map(\.drawn.sha256), csvPaths])
+        }).ok
     }
 }

@@ -47,7 +47,7 @@ public struct HealthCheck {
             return nil
         }
         do {
-            let pending = try Migrator(schema: schema).pending(db)
+            let pending = try Migrator.pendingNames(db, schema: schema)
             items.append(Item(name: "schema", ok: pending.isEmpty,
                               detail: pending.isEmpty ? "current" : "pending: \(pending.joined(separator: ", ")) — run nightshift migrate"))
             if pending.isEmpty { return db }

@@ -76,3 +76,26 @@ final class OutboxTests: DatabaseTestCase {
         XCTAssertEqual(recorded[3], "alert:9 pending 0 the address \"not an address\" is not a valid email address")
     }
 }
+
+final class RenderedAttachmentTests: XCTestCase {
+    func testOnlyTheFileThatWasRecordedIsAttached() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/a.pdf"
+        try Data("%PDF-1.5 rendered".utf8).write(to: URL(fileURLWithPath: path))
+        let sha = try FileDigest.sha256(ofFile: path)
+        let attachment = try MailMessage.Attachment.rendered(path, sha256: sha, filename: "a.pdf", contentType: "application/pdf",
+                                                             remedy: "render it again")
+        XCTAssertEqual(attachment.bytes, Array("%PDF-1.5 rendered".utf8))
+
+        try Data("%PDF-1.5 changed".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try MailMessage.Attachment.rendered(path, sha256: sha, filename: "a.pdf", contentType: "application/pdf",
+                                                                 remedy: "render it again")) {
+            XCTAssertEqual("\($0)", "\(path) is not the PDF that was rendered (SHA-256 differs); render it again")
+        }
+        XCTAssertThrowsError(try MailMessage.Attachment.rendered(directory + "/gone.csv", sha256: nil, filename: "b.csv",
+                                                                 contentType: "text/csv", remedy: "x")) {
+            XCTAssertTrue("\($0)".hasPrefix("cannot read \(directory)/gone.csv: "), "\($0)")
+        }
+    }
+}

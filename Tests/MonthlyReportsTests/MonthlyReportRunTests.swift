@@ -94,6 +94,24 @@ final class MonthlyReportRunTests: DatabaseTestCase {
             .first!.int("n"), 4)
     }
 
+    /// A PDF changed after it was rendered is not mailed; --regenerate draws it again and it goes.
+    func testAReportWhosePDFChangedIsNotMailedUntilRegenerated() throws {
+        let sink = try SMTPSink()
+        XCTAssertEqual(try report([]).status, 0)
+        let pdf = root + "/output/reports/2026-10/company/1.pdf"
+        try Data("%PDF-1.5 something else".utf8).write(to: URL(fileURLWithPath: pdf))
+        let refused = try report(["--send"], smtp: sink.url)
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("\(pdf) is not the PDF that was rendered (SHA-256 differs); run monthly-report --regenerate"),
+                      refused.stderr)
+        XCTAssertEqual(try sink.messages().flatMap(\.rcpt_tos), ["b@x.example"], "the other company's report went")
+
+        let again = try report(["--send", "--regenerate"], smtp: sink.url)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(Set(try sink.messages().flatMap(\.rcpt_tos)), ["a@x.example", "b@x.example"])
+        XCTAssertEqual(try sink.messages().count, 2)
+    }
+
     func testAMonthWithMissingUsageDaysIsAnItemFailureNamingThemUntilTheyAreThere() throws {
         try db.connection.execute(script: "DELETE FROM usage_log WHERE company_id IS NULL AND usage_date IN ('2026-10-05', '2026-10-06')")
         let incomplete = try report([])

@@ -55,13 +55,6 @@ public struct Migrator {
         return schema.versions.filter { !applied.contains($0.version) }.map(\.name)
     }
 
-    /// Names of migrations not yet applied (all of them when the table is missing).
-    public func pending(_ db: Connection) throws -> [String] {
-        let exists = try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first!.bool("present")
-        let applied = exists ? try appliedVersions(db) : []
-        return migrations.filter { !applied.contains($0.version) }.map(\.name)
-    }
-
     private func appliedVersions(_ db: Connection) throws -> Set<Int> {
         Set(try db.query("SELECT version FROM schema_migrations").rows.map { try $0.int("version") })
     }
