@@ -141,7 +141,8 @@ public final class PDFCanvas {
         cairo_fill(cr)
     }
 
-    /// A line through `points` (nil breaks it: a day without data is a gap, not a zero).
+    /// A line through `points` (nil breaks it: a day without data is a gap, not a zero); a point
+    /// with no neighbour on either side, which no line would show, as a dot.
     public func polyline(_ points: [(x: Double, y: Double)?], stroke: Stroke) {
         apply(stroke)
         var drawing = false
@@ -152,6 +153,12 @@ public final class PDFCanvas {
         }
         cairo_stroke(cr)
         cairo_set_dash(cr, nil, 0, 0)
+        for (index, point) in points.enumerated() {
+            guard let point, index == 0 || points[index - 1] == nil, index + 1 == points.count || points[index + 1] == nil else { continue }
+            cairo_new_sub_path(cr)
+            cairo_arc(cr, point.x, point.y, stroke.width * 1.4, 0, 2 * Double.pi)
+            cairo_fill(cr)
+        }
     }
 
     public func fill(x: Double, y: Double, width: Double, height: Double, color: Color) {

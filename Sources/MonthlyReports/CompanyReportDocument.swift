@@ -40,10 +40,13 @@ enum CompanyReportDocument {
     }
 
     /// The month as a strong line, the month before (when it has data) faint and dashed behind it.
-    static func comparison(days: [String], month: String, current: [Int?], previous: [Int?]) -> LineChart {
-        let before = LineChart.Series(name: "前月", values: previous.map { $0.map(Double.init) },
-                                      stroke: Stroke(color: .gray(0.6), width: 1.1, dash: [3, 2]))
-        let now = LineChart.Series(name: month, values: current.map { $0.map(Double.init) }, stroke: Palette.stroke(0))
+    static func comparison(days: [String], month: String, current: [Double?], previous: [Double?]) -> LineChart {
+        let before = LineChart.Series(name: "前月", values: previous, stroke: Stroke(color: .gray(0.6), width: 1.1, dash: [3, 2]))
+        let now = LineChart.Series(name: month, values: current, stroke: Palette.stroke(0))
         return LineChart(positions: days, series: previous.contains { $0 != nil } ? [before, now] : [now])
+    }
+
+    static func comparison(days: [String], month: String, current: [Int?], previous: [Int?]) -> LineChart {
+        comparison(days: days, month: month, current: current.map { $0.map(Double.init) }, previous: previous.map { $0.map(Double.init) })
     }
 }

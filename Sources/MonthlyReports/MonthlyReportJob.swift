@@ -4,17 +4,18 @@ import Mail
 import NightshiftCore
 import Postgres
 
-/// `monthly-report`: the month before in numbers for the people who read it — today each
-/// company's usage report, computed once from complete data and kept in `report`.
+/// `monthly-report`: the month before in numbers for the people who read it — each company's
+/// usage, each business's working rates and the operator's month — computed once from complete
+/// data, kept in `report`, rendered through the document pipeline and mailed through the outbox.
 public struct MonthlyReportJob: Job {
-    /// The kinds of report built so far (issue 16 adds the businesses').
-    public enum Kind: String, Sendable, CaseIterable { case company, `operator` }
+    public enum Kind: String, Sendable, CaseIterable { case company, business, `operator` }
 
     public struct Options: Sendable {
         public var run = MonthRunOptions()
         /// Every kind when empty.
         public var kinds: [Kind] = []
         public var companyIDs: [Int] = []
+        public var businessIDs: [Int] = []
         /// `utf-8` (with a byte-order mark, the default) or `shift_jis`.
         public var csvEncoding = "utf-8"
         public init() {}
@@ -44,15 +45,20 @@ public struct MonthlyReportJob: Job {
         csvEncoding = encoding
         mailSettings = options.run.send ? try MailSettings.load(config) : nil
         operatorEmails = options.run.send ? try Self.operatorEmails(config) : []
-        templates = try TextTemplates(kind: "report", config: config, names: CompanyReport.templateNames + OperatorReport.templateNames
+        templates = try TextTemplates(kind: "report", config: config, names: CompanyReport.templateNames + BusinessReport.templateNames
+                                      + OperatorReport.templateNames
                                       + (options.run.send ? ReportMailer.templateNames : []))
         timeZone = core.timeZone
         outputDirectory = try config.string("output.dir", default: "output")
     }
 
-    static let computeStep = ItemStep<CompanyReport.Subject>(
+    static let companyStep = ItemStep<CompanyReport.Subject>(
         name: "compute", failureMessage: "company report cannot be computed", keys: { [CompanyReport.key($0.id, $0.month)] },
         label: { "company \($0.id)" }, fields: { ["company_id": .int($0.id)] })
+
+    static let businessStep = ItemStep<BusinessReport.Subject>(
+        name: "compute", failureMessage: "business report cannot be computed", keys: { [BusinessReport.key($0.id, $0.month)] },
+        label: { "business \($0.id)" }, fields: { ["business_id": .int($0.id)] })
 
     var kinds: Set<Kind> { options.kinds.isEmpty ? Set(Kind.allCases) : Set(options.kinds) }
 
@@ -70,12 +76,14 @@ public struct MonthlyReportJob: Job {
                                          remedy: "run usage-aggregate --from \(missing.first ?? "") --to \(missing.last ?? "") first")
         var counts = Counts()
         if kinds.contains(.company) { try computeCompanyReports(context, incomplete, &summary, &counts) }
+        if kinds.contains(.business) { try computeBusinessReports(context, &summary, &counts) }
         if kinds.contains(.operator) { try computeOperatorReport(context, incomplete, &summary, &counts) }
         summary.itemsOK += counts.existing
         var rendered = 0
         if !context.isDryRun {
             let all = options.run.regenerate
             if kinds.contains(.company) { rendered += try renderer(CompanyReport.self, context).render(all: all, into: &summary) }
+            if kinds.contains(.business) { rendered += try renderer(BusinessReport.self, context).render(all: all, into: &summary) }
             if kinds.contains(.operator) { rendered += try renderer(OperatorReport.self, context).render(all: all, into: &summary) }
             if let mailSettings {
                 let mailer = ReportMailer(settings: mailSettings, templates: templates, context: context, month: month, timeZone: timeZone)
@@ -128,22 +136,52 @@ public struct MonthlyReportJob: Job {
 
     private func computeCompanyReports(_ context: JobContext, _ incomplete: IncompleteMonth, _ summary: inout JobSummary,
                                        _ counts: inout Counts) throws {
-        try forEachPage(key: \.id, fetch: { after in
-            try context.unitOfWork("companies after \(after)") {
-                try CompanyReport.subjects(context.db, month: month, ids: options.companyIDs, afterID: after, limit: Self.pageSize)
-            }
-        }) { page in
-            var subjects = page
-            counts.existing += subjects.filter(\.reported).count
-            subjects.removeAll(where: \.reported)
-            let reports = try CompanyReport.make(context.db, month: month, subjects: subjects)
-            try context.runChunk(Self.computeStep, subjects, into: &summary, prepare: { subject in
-                guard incomplete.missingDays.isEmpty else { throw incomplete }
-                return ReportStore.NewReport(kind: CompanyReport.kind, subjectID: subject.id,
-                                             figures: try ReportStore.encoder.encode(reports[subject.id]!))
+        try computeReports(Self.companyStep, context, &summary, &counts, page: { after in
+            try CompanyReport.subjects(context.db, month: month, ids: options.companyIDs, afterID: after, limit: Self.pageSize)
+        }, incomplete: { subjects in
+            incomplete.missingDays.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: subjects.map { ($0.id, incomplete) })
+        }, make: { subjects in
+            try CompanyReport.make(context.db, month: month, subjects: subjects)
+        }, dryRunLine: Self.dryRunLine)
+    }
+
+    private func computeBusinessReports(_ context: JobContext, _ summary: inout JobSummary, _ counts: inout Counts) throws {
+        let month = month
+        try computeReports(Self.businessStep, context, &summary, &counts, page: { after in
+            try BusinessReport.subjects(context.db, month: month, ids: options.businessIDs, afterID: after, limit: Self.pageSize)
+        }, incomplete: { subjects in
+            let missing = try MonthCompleteness.missingRateDays(context.db, month: month, businesses: subjects.map(\.id))
+            return Dictionary(uniqueKeysWithValues: missing.map { business, days in
+                (business, IncompleteMonth(what: "the working-rate data of \(month)", missingDays: days,
+                                           remedy: "run rate-calc --business-id \(business) --from \(days.first!) --to \(days.last!) first"))
+            })
+        }, make: { subjects in
+            try BusinessReport.make(context.db, month: month, subjects: subjects)
+        }, dryRunLine: { report in
+            "business \(report.businessID) \(report.businessName): working rate \(report.headline), " +
+                "\(report.rates.current?.days ?? 0) days, \(report.topCasts.count) top casts"
+        })
+    }
+
+    /// Computes and stores the reports of one kind, a page of subjects at a time: those already
+    /// made are counted and left; one whose month is incomplete (in `incomplete` of its page) is an
+    /// item failure naming the missing days.
+    private func computeReports<Subject: ReportSubject, Content: ReportContent>(
+        _ step: ItemStep<Subject>, _ context: JobContext, _ summary: inout JobSummary, _ counts: inout Counts,
+        page: (Int) throws -> [Subject], incomplete: ([Subject]) throws -> [Int: IncompleteMonth],
+        make: ([Subject]) throws -> [Int: Content], dryRunLine: @escaping (Content) -> String
+    ) throws {
+        try forEachPage(key: \.id, fetch: { after in try context.unitOfWork("\(Content.kind) subjects after \(after)") { try page(after) } }) { page in
+            let subjects = page.filter { !$0.reported }
+            counts.existing += page.count - subjects.count
+            let missing = try incomplete(subjects)
+            let reports = try make(subjects.filter { missing[$0.id] == nil })
+            try context.runChunk(step, subjects, into: &summary, prepare: { subject in
+                if let problem = missing[subject.id] { throw problem }
+                return ReportStore.NewReport(kind: Content.kind, subjectID: subject.id, figures: try ReportStore.encoder.encode(reports[subject.id]!))
             }, write: { newReports in
                 guard let runID = context.runID else {
-                    for new in newReports { context.report(Self.dryRunLine(reports[new.subjectID]!)) }
+                    for new in newReports { context.report(dryRunLine(reports[new.subjectID]!)) }
                     return
                 }
                 counts.created += try ReportStore.insert(newReports, month: month, runID: runID, db: context.db)

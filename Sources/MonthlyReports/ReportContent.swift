@@ -17,6 +17,16 @@ protocol ReportContent: Codable, Sendable {
     func csv() throws -> Data
 }
 
+/// A company or business a report may be made for, as a page of them is read.
+protocol ReportSubject: Sendable {
+    var id: Int { get }
+    /// Its report of the month exists already.
+    var reported: Bool { get }
+}
+
+extension CompanyReport.Subject: ReportSubject {}
+extension BusinessReport.Subject: ReportSubject {}
+
 extension ReportContent {
     /// Page count at least one, and each of `expected` in the text (white space ignored).
     static func require(_ read: PDFText, _ expected: [(what: String, text: String)]) throws {

@@ -4,21 +4,24 @@ import Mail
 import NightshiftCore
 import Postgres
 
-/// Emails the month's rendered reports not sent yet — each company's to its billing address, the
-/// operator's to `monthly_report.operator_emails` — the PDF and the CSV attached, through the
+/// Emails the month's rendered reports not sent yet — each company's to its billing address, each
+/// business's to its report address (`business.report_email`, as it is when the mail goes; none:
+/// filed only), the operator's to `monthly_report.operator_emails` — the PDF and the CSV attached, through the
 /// outbox (exactly once as far as SMTP allows). A failure leaves the report unsent, in
 /// `batch_failures` as `mail:<about>`, for the next run.
 struct ReportMailer {
     /// A rendered report and where it goes.
     struct Mailable: Sendable {
         var id: Int, kind: String
-        /// The outbox's key: `report:company:<id>:<YYYY-MM>`, `report:operator:<YYYY-MM>:<address>`.
+        /// The outbox's key: `report:company:<id>:<YYYY-MM>`, `report:business:<id>:<YYYY-MM>`,
+        /// `report:operator:<YYYY-MM>:<address>`.
         var about: String, messageLocalPart: String
         var name: String, email: String
         var pdfPath: String, pdfSHA256: String, csvPath: String
     }
 
-    static let templateNames = ["company_mail_subject", "company_mail_body", "operator_mail_subject", "operator_mail_body"]
+    static let templateNames = ["company_mail_subject", "company_mail_body", "business_mail_subject", "business_mail_body",
+                                "operator_mail_subject", "operator_mail_body"]
     static let pageSize = 200
 
     let outbox: Outbox
@@ -48,16 +51,15 @@ struct ReportMailer {
             }, compose: message)
             total = (total.ok + counts.ok, total.failed + counts.failed)
         }
-        if kinds.contains(.company) {
-            try forEachPage(key: \.id, fetch: companyPage(afterID:), send)
-        }
+        if kinds.contains(.company) { try forEachPage(key: \.id, fetch: companyPage(afterID:), send) }
+        if kinds.contains(.business) { try forEachPage(key: \.id, fetch: businessPage(afterID:), send) }
         if kinds.contains(.operator), !operatorEmails.isEmpty { try send(try operatorLetters(operatorEmails)) }
         return total
     }
 
     /// The mail's bytes: the PDF that was rendered (checked against its recorded SHA-256) and the CSV.
     private func message(_ report: Mailable, letter: Outbox.Letter, to recipient: MailAddress) throws -> [UInt8] {
-        let name = (report.kind == "operator" ? "運用月次レポート_" : "月次利用レポート_") + month.description
+        let name = Self.titles[report.kind, default: "月次レポート"] + "_" + month.description
         let remedy = "run monthly-report --regenerate"
         let attachments = [
             try MailMessage.Attachment.rendered(report.pdfPath, sha256: report.pdfSHA256, filename: name + ".pdf",
@@ -65,11 +67,13 @@ struct ReportMailer {
             try MailMessage.Attachment.rendered(report.csvPath, sha256: nil, filename: name + ".csv",
                                                 contentType: "text/csv; charset=utf-8", remedy: remedy),
         ]
-        let values: [String: Any] = ["company": report.name, "month": month.japanese, "sender": from.displayName ?? from.address]
+        let values: [String: Any] = [report.kind: report.name, "month": month.japanese, "sender": from.displayName ?? from.address]
         let subject = templates.render("\(report.kind)_mail_subject", values).split(whereSeparator: \.isNewline).joined(separator: " ")
         return MailMessage(from: from, to: [recipient], subject: subject, body: templates.render("\(report.kind)_mail_body", values) + "\n",
                            attachments: attachments, messageID: letter.messageID, date: context.clock.now).rendered(timeZone: timeZone)
     }
+
+    static let titles = ["company": "月次利用レポート", "business": "月次稼働レポート", "operator": "運用月次レポート"]
 
     private func companyPage(afterID: Int) throws -> [Mailable] {
         try context.db.query("""
@@ -83,6 +87,24 @@ struct ReportMailer {
             let company = try row.int("subject_id")
             return Mailable(id: try row.int("id"), kind: "company", about: CompanyReport.key(company, month),
                             messageLocalPart: "report.company.\(company).\(month)", name: try row.string("name"),
+                            email: try row.string("email"), pdfPath: try row.string("pdf_path"),
+                            pdfSHA256: try row.string("pdf_sha256"), csvPath: try row.string("csv_path"))
+        }
+    }
+
+    private func businessPage(afterID: Int) throws -> [Mailable] {
+        try context.db.query("""
+            SELECT r.id, r.subject_id, b.name, b.report_email AS email, r.pdf_path, r.pdf_sha256, r.csv_path
+              FROM report r
+              JOIN business b ON b.id = r.subject_id
+              LEFT JOIN mail_outbox o ON o.about = 'report:business:' || r.subject_id || ':' || to_char(r.month, 'YYYY-MM')
+             WHERE r.kind = 'business' AND r.month = $1::date AND r.rendered_at IS NOT NULL AND b.report_email IS NOT NULL
+               AND \(Outbox.unsent("o")) AND r.id > $2
+             ORDER BY r.id LIMIT $3
+            """, [month.firstDay, afterID, Self.pageSize]).rows.map { row in
+            let business = try row.int("subject_id")
+            return Mailable(id: try row.int("id"), kind: "business", about: BusinessReport.key(business, month),
+                            messageLocalPart: "report.business.\(business).\(month)", name: try row.string("name"),
                             email: try row.string("email"), pdfPath: try row.string("pdf_path"),
                             pdfSHA256: try row.string("pdf_sha256"), csvPath: try row.string("csv_path"))
         }

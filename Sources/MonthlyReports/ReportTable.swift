@@ -2,12 +2,14 @@ import Documents
 import Foundation
 
 /// A table of a report page: a shaded header row, then rows with a rule under each; the first
-/// column left-aligned, the others (numbers) right-aligned.
+/// column (and any in `textColumns`) left-aligned, the others (numbers) right-aligned.
 struct ReportTable {
     var headers: [String]
     var rows: [[String]]
     /// Each column's left edge from the table's left, in points; the last column ends at the width.
     var columns: [Double]
+    /// Further columns of text rather than numbers.
+    var textColumns: Set<Int> = []
 
     /// Draws at (x, y) `width` wide; returns where it ends.
     @discardableResult
@@ -15,7 +17,7 @@ struct ReportTable {
         func cells(_ values: [String], at top: Double) {
             for (index, value) in values.enumerated() {
                 let left = columns[index], right = index + 1 < columns.count ? columns[index + 1] : width
-                canvas.text(value, x: x + left + 4, y: top, width: right - left - 8, size: 9, align: index == 0 ? .left : .right)
+                canvas.text(value, x: x + left + 4, y: top, width: right - left - 8, size: 9, align: index == 0 || textColumns.contains(index) ? .left : .right)
             }
         }
         canvas.fill(x: x, y: y, width: width, height: 18, gray: 0.88)

@@ -6,6 +6,8 @@ public struct BarChart {
     public var categories: [String]
     public var series: [LineChart.Series]
     public var unit: String
+    /// The axis reaches at least this far (100 for a share in percent), whatever the data.
+    public var ceiling: Double?
 
     public init(categories: [String], series: [LineChart.Series], unit: String = "") {
         (self.categories, self.series, self.unit) = (categories, series, unit)
@@ -13,7 +15,7 @@ public struct BarChart {
 
     public func draw(on canvas: PDFCanvas, x: Double, y: Double, width: Double, height: Double) {
         let values = series.flatMap { $0.values.compactMap { $0 } }
-        let scale = AxisScale(minimum: values.min() ?? 0, maximum: values.max() ?? 1)
+        let scale = AxisScale(minimum: values.min() ?? 0, maximum: max(values.max() ?? 1, ceiling ?? -Double.infinity))
         let frame = ChartFrame(canvas: canvas, scale: scale, unit: unit, box: (x, y, width, height),
                                legend: series.count > 1 ? series.map { ($0.name, Stroke(color: $0.stroke.color, width: 5)) } : [])
         frame.drawValueAxis()

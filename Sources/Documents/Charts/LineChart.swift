@@ -17,6 +17,8 @@ public struct LineChart {
     /// The value axis's unit, above it ("名", "%").
     public var unit: String
     public var fromZero = true
+    /// The axis reaches at least this far (100 for a share in percent), whatever the data.
+    public var ceiling: Double?
 
     public init(positions: [String], series: [Series], unit: String = "") {
         (self.positions, self.series, self.unit) = (positions, series, unit)
@@ -25,7 +27,8 @@ public struct LineChart {
     /// Draws into the box; text at 7 pt.
     public func draw(on canvas: PDFCanvas, x: Double, y: Double, width: Double, height: Double) {
         let values = series.flatMap { $0.values.compactMap { $0 } }
-        let scale = AxisScale(minimum: values.min() ?? 0, maximum: values.max() ?? 1, fromZero: fromZero)
+        let maximum = max(values.max() ?? 1, ceiling ?? -Double.infinity)
+        let scale = AxisScale(minimum: values.min() ?? 0, maximum: maximum, fromZero: fromZero)
         let frame = ChartFrame(canvas: canvas, scale: scale, unit: unit, box: (x, y, width, height), legend: series.map { ($0.name, $0.stroke) })
         frame.drawValueAxis()
         frame.drawPositions(positions)
