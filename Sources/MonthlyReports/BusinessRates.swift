@@ -37,11 +37,7 @@ public struct BusinessRates: Sendable, Equatable, Codable {
             let id = try row.int("business_id"), kind = try row.string("period")
             let length = (kind == "current" ? month : kind == "previous" ? month.before : yearAgo).dayCount
             let days = try row.intArray("day_numbers")
-            func daily(_ column: String) throws -> [Int?] {
-                var series = [Int?](repeating: nil, count: length)
-                for (day, value) in zip(days, try row.intArray(column)) where (1...length).contains(day) { series[day - 1] = value }
-                return series
-            }
+            func daily(_ column: String) throws -> [Int?] { CompanyUsage.daily(days, try row.intArray(column), length: length) }
             let period = Period(days: try row.int("days"), expectedSlots: try row.int("expected_slots"), okSlots: try row.int("ok_slots"),
                                 samples: try row.int("samples"), onShiftSamples: try row.int("on_shift_samples"),
                                 busySamples: try row.int("busy_samples"), peakOnShift: try row.int("peak_on_shift"),

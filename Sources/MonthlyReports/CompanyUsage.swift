@@ -54,7 +54,9 @@ public struct CompanyUsage: Sendable, Equatable, Codable {
         return result
     }
 
-    private static func daily(_ days: [Int], _ values: [Int], length: Int) -> [Int?] {
+    /// One value per day of a month `length` days long from the days that have one (`days` are
+    /// days of the month, `values` theirs); nil for the others.
+    static func daily(_ days: [Int], _ values: [Int], length: Int) -> [Int?] {
         var series = [Int?](repeating: nil, count: length)
         for (day, value) in zip(days, values) where (1...length).contains(day) { series[day - 1] = value }
         return series

@@ -51,8 +51,9 @@ struct ReportMailer {
             }, compose: message)
             total = (total.ok + counts.ok, total.failed + counts.failed)
         }
-        if kinds.contains(.company) { try forEachPage(key: \.id, fetch: companyPage(afterID:), send) }
-        if kinds.contains(.business) { try forEachPage(key: \.id, fetch: businessPage(afterID:), send) }
+        for kind in [MonthlyReportJob.Kind.company, .business] where kinds.contains(kind) {
+            try forEachPage(key: \.id, fetch: { try subjectPage(kind.rawValue, afterID: $0) }, send)
+        }
         if kinds.contains(.operator), !operatorEmails.isEmpty { try send(try operatorLetters(operatorEmails)) }
         return total
     }
@@ -73,38 +74,27 @@ struct ReportMailer {
                            attachments: attachments, messageID: letter.messageID, date: context.clock.now).rendered(timeZone: timeZone)
     }
 
+    /// The attachments' names, before `_YYYY-MM`.
     static let titles = ["company": "月次利用レポート", "business": "月次稼働レポート", "operator": "運用月次レポート"]
 
-    private func companyPage(afterID: Int) throws -> [Mailable] {
-        try context.db.query("""
-            SELECT r.id, r.subject_id, r.figures->>'companyName' AS name, r.figures->>'billingEmail' AS email,
-                   r.pdf_path, r.pdf_sha256, r.csv_path
-              FROM report r
-              LEFT JOIN mail_outbox o ON o.about = 'report:company:' || r.subject_id || ':' || to_char(r.month, 'YYYY-MM')
-             WHERE r.kind = 'company' AND r.month = $1::date AND r.rendered_at IS NOT NULL AND \(Outbox.unsent("o")) AND r.id > $2
-             ORDER BY r.id LIMIT $3
-            """, [month.firstDay, afterID, Self.pageSize]).rows.map { row in
-            let company = try row.int("subject_id")
-            return Mailable(id: try row.int("id"), kind: "company", about: CompanyReport.key(company, month),
-                            messageLocalPart: "report.company.\(company).\(month)", name: try row.string("name"),
-                            email: try row.string("email"), pdfPath: try row.string("pdf_path"),
-                            pdfSHA256: try row.string("pdf_sha256"), csvPath: try row.string("csv_path"))
-        }
-    }
+    /// Where a subject's letter goes: a company's billing address as its report recorded it; a
+    /// business's report address as it is now (none: not mailed).
+    private static let recipients = [
+        "company": "r.figures->>'companyName' AS name, r.figures->>'billingEmail' AS email FROM report r",
+        "business": "b.name, b.report_email AS email FROM report r JOIN business b ON b.id = r.subject_id AND b.report_email IS NOT NULL",
+    ]
 
-    private func businessPage(afterID: Int) throws -> [Mailable] {
+    /// The rendered, unsent reports of a company or business `kind` after `afterID`.
+    private func subjectPage(_ kind: String, afterID: Int) throws -> [Mailable] {
         try context.db.query("""
-            SELECT r.id, r.subject_id, b.name, b.report_email AS email, r.pdf_path, r.pdf_sha256, r.csv_path
-              FROM report r
-              JOIN business b ON b.id = r.subject_id
-              LEFT JOIN mail_outbox o ON o.about = 'report:business:' || r.subject_id || ':' || to_char(r.month, 'YYYY-MM')
-             WHERE r.kind = 'business' AND r.month = $1::date AND r.rendered_at IS NOT NULL AND b.report_email IS NOT NULL
-               AND \(Outbox.unsent("o")) AND r.id > $2
+            SELECT r.id, r.subject_id, r.pdf_path, r.pdf_sha256, r.csv_path, \(Self.recipients[kind]!)
+              LEFT JOIN mail_outbox o ON o.about = 'report:' || r.kind || ':' || r.subject_id || ':' || to_char(r.month, 'YYYY-MM')
+             WHERE r.kind = $4 AND r.month = $1::date AND r.rendered_at IS NOT NULL AND \(Outbox.unsent("o")) AND r.id > $2
              ORDER BY r.id LIMIT $3
-            """, [month.firstDay, afterID, Self.pageSize]).rows.map { row in
-            let business = try row.int("subject_id")
-            return Mailable(id: try row.int("id"), kind: "business", about: BusinessReport.key(business, month),
-                            messageLocalPart: "report.business.\(business).\(month)", name: try row.string("name"),
+            """, [month.firstDay, afterID, Self.pageSize, kind]).rows.map { row in
+            let subject = try row.int("subject_id")
+            return Mailable(id: try row.int("id"), kind: kind, about: "report:\(kind):\(subject):\(month)",
+                            messageLocalPart: "report.\(kind).\(subject).\(month)", name: try row.string("name"),
                             email: try row.string("email"), pdfPath: try row.string("pdf_path"),
                             pdfSHA256: try row.string("pdf_sha256"), csvPath: try row.string("csv_path"))
         }

@@ -3,11 +3,11 @@ import NightshiftCore
 import TestSupport
 import XCTest
 
-/// SIGKILL while drawing and while mailing, then reruns: every company ends with one report, one
-/// PDF, one CSV and its mail, no half-written file under a final name, and no mail under a second
-/// Message-ID.
+/// SIGKILL while drawing and while mailing, then reruns: every company and business ends with one
+/// report, one PDF, one CSV and its mail, no half-written file under a final name, and no mail
+/// under a second Message-ID.
 final class MonthlyReportKillTests: DatabaseTestCase {
-    let companies = 250
+    let companies = 250, businesses = 30
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -22,6 +22,21 @@ final class MonthlyReportKillTests: DatabaseTestCase {
             INSERT INTO usage_log (company_id, usage_date, total_users, active_users, total_engineers, active_engineers,
                                    approaches, emails_sent, logins, api_calls, storage_mb, run_id)
             SELECT NULL, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 FROM generate_series(date '2026-09-01', date '2026-10-31', '1 day') d;
+            -- Businesses with one computed night (1 October, 18:00–05:00) of 22 slots and two casts.
+            INSERT INTO business (id, name, site, listing_url, open_time, close_time, report_email)
+            SELECT i, '店舗キル' || i, 'dto', 'http://x/' || i, '18:00', '05:00', 'b' || i || '@x.example' FROM generate_series(1, \(businesses)) i;
+            INSERT INTO "cast" (business_id, site_cast_id, name, first_seen_at, last_seen_at)
+            SELECT b, c::text, 'キャスト' || c, now(), now() FROM generate_series(1, \(businesses)) b, generate_series(1, 2) c;
+            INSERT INTO status_collection (business_id, run_id, slot, collected_at, ok)
+            SELECT b, 1, timestamptz '2026-10-01 18:00+09', now(), true FROM generate_series(1, \(businesses)) b;
+            INSERT INTO business_daily (business_id, business_day, window_start, window_end, expected_slots, ok_slots, coverage,
+                                        casts_seen, casts_on_shift, peak_on_shift, run_id)
+            SELECT b, '2026-10-01', '2026-10-01 18:00+09', '2026-10-02 05:00+09', 22, 22, 1, 2, 2, 2, 1 FROM generate_series(1, \(businesses)) b;
+            INSERT INTO status_history (cast_id, business_id, business_day, samples, on_shift_samples, busy_samples, attendance_rate,
+                                        working_rate, run_id)
+            SELECT c.id, c.business_id, '2026-10-01', 22, 11 + c.business_id % 11, c.business_id % 11,
+                   (11 + c.business_id % 11) / 22.0, (c.business_id % 11)::numeric / (11 + c.business_id % 11), 1
+              FROM "cast" c;
             """)
     }
 
@@ -30,8 +45,8 @@ final class MonthlyReportKillTests: DatabaseTestCase {
          "SMTP_FROM": "reports@nightshift.example", "SMTP_RETRY_BASE_DELAY_MS": "10", "SMTP_RETRY_MAX_DELAY_MS": "20"]
     }
 
-    func files(_ suffix: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/output/reports/2026-10/company")) ?? []).filter { $0.hasSuffix(suffix) }
+    func files(_ suffix: String, kind: String = "company") -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/output/reports/2026-10/\(kind)")) ?? []).filter { $0.hasSuffix(suffix) }
     }
 
     func testKilledWhileDrawingAndWhileMailingThenRerunEachCompanyHasOneReportAndOneMail() throws {
@@ -50,15 +65,21 @@ final class MonthlyReportKillTests: DatabaseTestCase {
         XCTAssertEqual(files(".partial"), [], "no half-written file left")
         XCTAssertEqual(Set(files(".pdf")), Set((1...companies).map { "\($0).pdf" }))
         XCTAssertEqual(Set(files(".csv")), Set((1...companies).map { "\($0).csv" }))
-        let rows = try db.connection.query("SELECT subject_id, pdf_path, pdf_sha256 FROM report WHERE kind = 'company' ORDER BY subject_id").rows
-        XCTAssertEqual(try rows.map { try $0.int("subject_id") }, Array(1...companies), "one report per company")
-        for row in rows { XCTAssertEqual(try FileDigest.sha256(ofFile: try row.string("pdf_path")), try row.string("pdf_sha256")) }
+        XCTAssertEqual(files(".partial", kind: "business"), [])
+        XCTAssertEqual(Set(files(".pdf", kind: "business")), Set((1...businesses).map { "\($0).pdf" }))
+        for (kind, count) in [("company", companies), ("business", businesses)] {
+            let rows = try db.connection.query("SELECT subject_id, pdf_path, pdf_sha256 FROM report WHERE kind = $1 ORDER BY subject_id",
+                                               [kind]).rows
+            XCTAssertEqual(try rows.map { try $0.int("subject_id") }, Array(1...count), "one report per \(kind)")
+            for row in rows { XCTAssertEqual(try FileDigest.sha256(ofFile: try row.string("pdf_path")), try row.string("pdf_sha256")) }
+        }
 
         // Each company mailed, under the one Message-ID of its report; at most one message twice
         // (a kill between the server's acceptance and our record of it: RFC 1047).
         var perID: [String: Int] = [:]
         for message in try sink.messages() { perID[message.message_id, default: 0] += 1 }
-        XCTAssertEqual(Set(perID.keys), Set((1...companies).map { "<report.company.\($0).2026-10@nightshift.example>" }))
+        XCTAssertEqual(Set(perID.keys), Set((1...companies).map { "<report.company.\($0).2026-10@nightshift.example>" }
+                                            + (1...businesses).map { "<report.business.\($0).2026-10@nightshift.example>" }))
         XCTAssertLessThanOrEqual(perID.values.filter { $0 > 1 }.count, 1, "\(perID.filter { $0.value > 1 })")
     }
 }

@@ -83,5 +83,17 @@ SELECT r.figures->>'companyName' AS company, r.figures->'usage'->'current'->>'us
        r.figures->'usage'->'current'->>'approaches' AS approaches, r.pdf_path, o.status AS mail
   FROM report r LEFT JOIN mail_outbox o ON o.about = 'report:company:' || r.subject_id || ':2026-10'
  WHERE r.kind = 'company' ORDER BY r.subject_id" | sed 's/^/  /'
+echo "The operator's report: $(psql_demo -c "SELECT pdf_path FROM report WHERE kind = 'operator' AND month = '2026-10-01'")"
 echo "  messages in the sink: $(ls "$MAILDIR"/*.json | wc -l)"
+echo
+
+log "monthly-report --kind business --month 2026-11 --send: the working-rate reports of the collected businesses"
+psql_demo -c "UPDATE business SET report_email = 'owner@aurora.example' WHERE name LIKE 'Club Aurora%'" >/dev/null
+"$BIN/monthly-report" --kind business --month 2026-11 --send --now 2026-12-02T07:00
+psql_demo -F ' | ' -c "
+SELECT r.subject_id AS business, r.figures->>'businessName' AS name, r.figures->'rates'->'current'->>'days' AS days,
+       r.figures->'rates'->'current'->>'busySamples' || '/' || (r.figures->'rates'->'current'->>'onShiftSamples') AS busy_of_on_shift,
+       r.pdf_path, coalesce(o.recipient || ' ' || o.status, 'no report address: filed only') AS mail
+  FROM report r LEFT JOIN mail_outbox o ON o.about = 'report:business:' || r.subject_id || ':2026-11'
+ WHERE r.kind = 'business' ORDER BY r.subject_id" | sed 's/^/  /'
 echo

@@ -206,6 +206,9 @@ expect 0 "monthly-report (quiet)" -- "$BIN/monthly-report" --now 2026-12-02T07:0
     || fail "the company's November report is stored"
 pdftotext "$OUTPUT_DIR/reports/2026-11/company/1.pdf" - 2>/dev/null | grep -q "Smoke KK 御中" || fail "the report's PDF names the company"
 head -c 3 "$OUTPUT_DIR/reports/2026-11/company/1.csv" | od -An -tx1 | grep -q "ef bb bf" || fail "the report's CSV starts with a BOM"
+[ "$(psql_smoke "SELECT figures->'rates'->'current'->>'okSlots' FROM report WHERE kind = 'business' AND subject_id = 1")" = 2 ] \
+    || fail "the business's November working-rate report is stored"
+pdftotext "$OUTPUT_DIR/reports/2026-11/business/1.pdf" - 2>/dev/null | grep -q "Smoke OK 様" || fail "the business report's PDF names the business"
 expect 0 "monthly-report --send (quiet)" -- "$BIN/monthly-report" --send --now 2026-12-02T07:00
 [ -z "$OUT$ERR" ] || fail "a successful monthly-report --send printed output: $OUT$ERR"
 grep -l "月次利用レポート" "$MAILDIR"/*.json >/dev/null 2>&1 || fail "the company's report was mailed"
