@@ -55,7 +55,26 @@ struct ReportMailer {
             try forEachPage(key: \.id, fetch: { try subjectPage(kind.rawValue, afterID: $0) }, send)
         }
         if kinds.contains(.operator), !operatorEmails.isEmpty { try send(try operatorLetters(operatorEmails)) }
+        try recordSentTimes(operatorEmails: operatorEmails)
         return total
+    }
+
+    /// `report.sent_at` from the outbox for the month's reports whose letters have gone (also those
+    /// a killed run sent without recording).
+    private func recordSentTimes(operatorEmails: [MailAddress]) throws {
+        try context.unitOfWork("report sent times") {
+            try context.db.query("""
+                UPDATE report r SET sent_at = o.sent_at
+                  FROM mail_outbox o
+                 WHERE r.month = $1::date AND r.kind <> 'operator' AND r.sent_at IS NULL AND o.status = 'sent'
+                   AND o.about = 'report:' || r.kind || ':' || r.subject_id || ':' || to_char(r.month, 'YYYY-MM')
+                """, [month.firstDay])
+            try context.db.query("""
+                UPDATE report r SET sent_at = s.last
+                  FROM (SELECT max(sent_at) AS last FROM mail_outbox WHERE status = 'sent' AND about = ANY ($2::text[])) s
+                 WHERE r.month = $1::date AND r.kind = 'operator' AND s.last IS NOT NULL AND r.sent_at IS DISTINCT FROM s.last
+                """, [month.firstDay, operatorEmails.map { "report:operator:\(month):\($0.address)" }])
+        }
     }
 
     /// The mail's bytes: the PDF that was rendered (checked against its recorded SHA-256) and the CSV.

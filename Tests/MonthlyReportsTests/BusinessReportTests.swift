@@ -171,10 +171,18 @@ final class BusinessReportTests: DatabaseTestCase {
         XCTAssertEqual(messages.first?.subject, "【月次稼働レポート】2026年10月分(夜の店 様)")
         XCTAssertEqual(messages.first?.attachments.map(\.filename), ["月次稼働レポート_2026-10.pdf", "月次稼働レポート_2026-10.csv"])
         XCTAssertEqual(messages.first?.message_id, "<report.business.1.2026-10@nightshift.example>")
+        func sent() throws -> [String] {
+            try db.connection.query("""
+                SELECT r.subject_id FROM report r JOIN mail_outbox o ON o.about = 'report:business:' || r.subject_id || ':2026-10'
+                 WHERE r.sent_at = o.sent_at ORDER BY r.subject_id
+                """).rows.map { String(try $0.int("subject_id")) }
+        }
+        XCTAssertEqual(try sent(), ["1"], "the report row records when its mail went")
 
         try db.connection.execute(script: "UPDATE business SET report_email = 'club@ny.example' WHERE id = 2")
         XCTAssertEqual(try report(["--send"], smtp: sink.url).status, 0)
         XCTAssertEqual(try sink.messages().flatMap(\.rcpt_tos), ["owner@yoru.example", "club@ny.example"], "set later, sent on the next run")
+        XCTAssertEqual(try sent(), ["1", "2"])
     }
 
     /// Three pages saying who and how much, charts that are drawn, and a CSV equal to the figures.

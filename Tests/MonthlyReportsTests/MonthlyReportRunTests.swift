@@ -90,6 +90,14 @@ final class MonthlyReportRunTests: DatabaseTestCase {
 
         XCTAssertEqual(try report(["--send"], smtp: sink.url, operators: operators).status, 0)
         XCTAssertEqual(try sink.messages().count, 4, "a rerun sends none twice")
+        XCTAssertEqual(try db.connection.query("""
+            SELECT kind, subject_id, sent_at = (SELECT max(o.sent_at) FROM mail_outbox o
+                                                 WHERE o.about = 'report:company:' || subject_id || ':2026-10'
+                                                    OR kind = 'operator' AND o.about LIKE 'report:operator:2026-10:%') AS recorded
+              FROM report ORDER BY kind, subject_id
+            """).rows.map { "\(try $0.string("kind")) \(try $0.int("subject_id")) \(try $0.bool("recorded"))" },
+                       ["company 1 true", "company 2 true", "operator 0 true"],
+                       "each report records when its mail went; the operator's, its last letter")
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM mail_outbox WHERE status = 'sent' AND about LIKE 'report:%'")
             .first!.int("n"), 4)
     }

@@ -29,16 +29,18 @@ SELECT b, 1, s, s, (b * 31 + extract(epoch FROM s)::int8 / 1800) % 97 <> 0, 0,
        CASE WHEN (b * 31 + extract(epoch FROM s)::int8 / 1800) % 97 = 0 THEN 503 END,
        CASE WHEN (b * 31 + extract(epoch FROM s)::int8 / 1800) % 97 = 0 THEN 'HTTP 503' END
   FROM generate_series(1, $BUSINESSES) b, generate_series(date '2026-09-01', date '2026-10-31', '1 day') d,
-       generate_series((d + time '18:00') AT TIME ZONE 'Asia/Tokyo', (d + time '18:00') AT TIME ZONE 'Asia/Tokyo' + interval '10 hours 30 minutes',
-                       interval '30 minutes') s;
+       generate_series((d::date + time '18:00') AT TIME ZONE 'Asia/Tokyo',
+                       (d::date + time '18:00') AT TIME ZONE 'Asia/Tokyo' + interval '10 hours 30 minutes', interval '30 minutes') s;
 INSERT INTO status (cast_id, business_id, slot, status, raw_status)
 SELECT c.id, c.business_id, sc.slot,
-       CASE WHEN r < 25 THEN 'off' WHEN r < 25 + 3 * ((extract(hour FROM sc.slot AT TIME ZONE 'Asia/Tokyo')::int + 6) % 24) THEN 'busy'
+       CASE WHEN r < 25 THEN 'off' WHEN r < 35 + 4 * ((extract(hour FROM sc.slot AT TIME ZONE 'Asia/Tokyo')::int + 6) % 24) THEN 'busy'
             ELSE 'available' END, 'x'
   FROM "cast" c JOIN status_collection sc ON sc.business_id = c.business_id AND sc.ok
- CROSS JOIN LATERAL (SELECT ((c.id * 7919 + extract(epoch FROM sc.slot)::int8 / 1800 * 104729) % 100)::int AS r) x
- WHERE NOT (c.id % 10 = 0 AND sc.slot < timestamptz '2026-10-15 12:00+09')
-   AND NOT (c.id % 10 = 9 AND sc.slot > timestamptz '2026-09-21 12:00+09');
+ -- n: the cast's place in its business (0 …); r: a pseudo-random 0–99 per cast and slot.
+ CROSS JOIN LATERAL (SELECT (c.id - 1) / $BUSINESSES AS n) p
+ CROSS JOIN LATERAL (SELECT ((p.n * 37 + c.business_id * 11 + extract(epoch FROM sc.slot)::int8 / 1800 * 59) % 100)::int AS r) x
+ WHERE NOT (p.n % 10 = 9 AND sc.slot < timestamptz '2026-10-15 12:00+09')
+   AND NOT (p.n % 10 = 8 AND sc.slot > timestamptz '2026-09-21 12:00+09');
 SQL
 psql_bench -c "VACUUM ANALYZE"
 log "rate-calc for September and October ($(psql_bench -c 'SELECT count(*) FROM status') samples)"
