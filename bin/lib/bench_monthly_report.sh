@@ -53,3 +53,10 @@ made="$(psql_bench -c "SELECT count(*) FROM report WHERE rendered_at IS NOT NULL
 kinds="$(psql_bench -c "SELECT string_agg(kind || ' ' || n, ', ') FROM (SELECT kind, count(*) AS n FROM report WHERE rendered_at IS NOT NULL GROUP BY kind ORDER BY kind) k")"
 echo "monthly-report: $COMPANIES companies, $BUSINESSES businesses, exit $code, $made reports rendered (PDF + CSV): $kinds"
 python3 -c "w=$wall; print(f'  wall {w:.1f} s   reports/s {$made/w:.0f}   peak RSS $rss MiB   (target: <= 30 s, <= 150 MB)')"
+# Where the time goes: the business reports alone (figures from the samples, three pages each),
+# and their figures alone (a dry run computes them and keeps nothing).
+psql_bench -c "DELETE FROM report WHERE kind = 'business'" >/dev/null
+read -r dwall _ dcode _ < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/monthly-report" --month 2026-10 --kind business --dry-run --now 2026-11-02T07:00)
+rm -rf "$OUTPUT_DIR/reports/2026-10/business"
+read -r bwall brss bcode _ < <(python3 "$ROOT/bin/lib/measure.py" "$BIN/monthly-report" --month 2026-10 --kind business --now 2026-11-02T07:00)
+python3 -c "print(f'  of which the $BUSINESSES business reports alone: {$bwall:.1f} s, exit $bcode, peak RSS $brss MiB; their figures alone (--dry-run): {$dwall:.1f} s, exit $dcode')"
