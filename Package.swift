@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "usage-aggregate", targets: ["usage-aggregate"]),
         .executable(name: "invoice", targets: ["invoice"]),
         .executable(name: "monthly-report", targets: ["monthly-report"]),
+        .executable(name: "maintenance", targets: ["maintenance"]),
     ],
     // Exact versions: an application builds what it was tested with (Package.resolved cannot be
     // committed here). swift-system is imported directly (FilePath for swift-configuration).
@@ -78,10 +79,12 @@ let package = Package(
         .target(name: "MonthlyReports", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail",
                                                        .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("SQL"), .copy("Migrations")]),
+        .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups"], resources: [.copy("Migrations")]),
 
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
-            "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "MonthlyReports", "Mail", "OperatorTools",
+            "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "MonthlyReports", "Maintenance", "Mail",
+            "OperatorTools",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -95,6 +98,7 @@ let package = Package(
         .executableTarget(name: "usage-aggregate", dependencies: ["Commands"]),
         .executableTarget(name: "invoice", dependencies: ["Commands"]),
         .executableTarget(name: "monthly-report", dependencies: ["Commands"]),
+        .executableTarget(name: "maintenance", dependencies: ["Commands"]),
         .executableTarget(name: "nightshift", dependencies: ["Commands"]),
 
         .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres", "Commands"], path: "Tests/Support",
@@ -111,6 +115,7 @@ let package = Package(
         .testTarget(name: "InvoicingTests", dependencies: ["Invoicing", "Commands", "TestSupport"]),
         .testTarget(name: "MonthlyReportsTests", dependencies: ["MonthlyReports", "Documents", "TestSupport",
                                                               .product(name: "CSV", package: "CSV.swift")]),
+        .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Commands", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -35,10 +35,15 @@ public struct BackupRestorer {
             throw BackupFailure("\(entry.path) does not match its manifest (SHA-256 \(digest), expected \(manifest.sha256)); not restoring")
         }
         let tools = try ClientTools.locate(settings, needDump: false)
-        let admin = try Database.connect(core.databaseURL, policy: core.databaseRetry, applicationName: "backup-restore")
+        var admin = try Database.connect(core.databaseURL, policy: core.databaseRetry, applicationName: "backup-restore")
         defer { admin.close() }
+        if try admin.query("SELECT current_database() = $1 AS same", [options.into]).first!.bool("same") {
+            // Restoring over the database itself: work from the server's maintenance database.
+            admin.close()
+            admin = try Database.connect(DatabaseURL.pointing(core.databaseURL, at: "postgres"), policy: core.databaseRetry,
+                                         applicationName: "backup-restore")
+        }
         let exists = try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.into]).first != nil
-        var clean = false
         if exists {
             let target = try Database.connect(DatabaseURL.pointing(core.databaseURL, at: options.into),
                                               policy: core.databaseRetry, applicationName: "backup-restore")
@@ -48,7 +53,12 @@ public struct BackupRestorer {
                 guard options.force else {
                     throw UsageError("database \(options.into) exists and holds \(tables) tables; add --force to restore over it")
                 }
-                clean = true
+                // Dropped and made anew rather than pg_restore --clean, which cannot drop the
+                // constraints a partitioned table's partitions inherit (and leaves objects the
+                // backup does not have).
+                let name = try quoteIdentifier(options.into, admin)
+                try admin.execute(script: "DROP DATABASE \(name) WITH (FORCE)")
+                try admin.execute(script: "CREATE DATABASE \(name)")
             }
         } else {
             try admin.execute(script: "CREATE DATABASE \(try quoteIdentifier(options.into, admin))")
@@ -63,7 +73,7 @@ public struct BackupRestorer {
             try AgeEncryption(executable: settings.age).decrypt(entry.path, to: plain, identity: identity)
         }
         try tools.restore(plain, into: ClientConnection(databaseURL: core.databaseURL, database: options.into),
-                          jobs: options.jobs, clean: clean, keepOwners: options.keepOwners)
+                          jobs: options.jobs, keepOwners: options.keepOwners)
         let target = try Database.connect(DatabaseURL.pointing(core.databaseURL, at: options.into),
                                           policy: core.databaseRetry, applicationName: "backup-restore")
         defer { target.close() }

@@ -64,6 +64,16 @@ public struct ClientTools: Sendable {
         try check("pg_dump", try ChildProcess.run(pgDump, arguments, environment: connection.environment))
     }
 
+    /// Only `tables` (exact names, no patterns), custom format: one table's archive.
+    public func dump(_ connection: ClientConnection, tables: [String], to path: String) throws {
+        var arguments = ["--dbname=\(connection.connectionString)", "--format=custom", "--file=\(path)", "--no-password"]
+        for table in tables { arguments.append("--table=" + Self.exactPattern(table)) }
+        try check("pg_dump", try ChildProcess.run(pgDump, arguments, environment: connection.environment))
+    }
+
+    /// A name as a pg_dump pattern matching only itself: quoted, so `_` and `.` are literal.
+    static func exactPattern(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
     /// `pg_restore --list`: the archive's table of contents.
     public func list(_ path: String) throws -> String {
         let result = try ChildProcess.run(pgRestore, ["--list", path], stdout: .capture(limit: 256 << 20))
@@ -71,10 +81,9 @@ public struct ClientTools: Sendable {
         return String(decoding: result.stdout, as: UTF8.self)
     }
 
-    public func restore(_ path: String, into connection: ClientConnection, jobs: Int, clean: Bool, keepOwners: Bool) throws {
+    public func restore(_ path: String, into connection: ClientConnection, jobs: Int, keepOwners: Bool) throws {
         var arguments = ["--dbname=\(connection.connectionString)", "--exit-on-error", "--no-password"]
         if jobs > 1 { arguments.append("--jobs=\(jobs)") }
-        if clean { arguments += ["--clean", "--if-exists"] }
         if !keepOwners { arguments += ["--no-owner", "--no-privileges"] }
         arguments.append(path)
         try check("pg_restore", try ChildProcess.run(pgRestore, arguments, environment: connection.environment))

@@ -27,7 +27,7 @@ struct ScratchRestore {
         defer { _ = try? admin.execute(script: "DROP DATABASE IF EXISTS \(try quoteIdentifier(scratch, admin))") }
 
         try tools.restore(path, into: ClientConnection(databaseURL: databaseURL, database: scratch), jobs: jobs,
-                          clean: false, keepOwners: false)
+                          keepOwners: false)
         let restored = try Database.connect(DatabaseURL.pointing(databaseURL, at: scratch),
                                             policy: settings.databaseRetry, applicationName: "backup-verify")
         defer { restored.close() }

@@ -81,7 +81,7 @@ public struct BackupRestore: AsyncParsableCommand {
     @OptionGroup public var run: RunOptions
     @Argument(help: ArgumentHelp("The backup file (path or name in the backup directory).", valueName: "file")) public var file: String
     @Option(help: ArgumentHelp("The database to restore into.", valueName: "dbname")) public var into: String
-    @Flag(help: "Restore over an existing non-empty database (pg_restore --clean).") public var force = false
+    @Flag(help: "Restore over an existing non-empty database: it is dropped (its sessions ended) and made anew.") public var force = false
     @Option(help: ArgumentHelp("age identity file for an encrypted backup.", valueName: "file")) public var identity: String?
     @Option(help: ArgumentHelp("Parallel pg_restore workers.", valueName: "n")) public var jobs = 1
     @Flag(name: .customLong("no-owner"), help: "Do not restore ownership and privileges.") public var noOwner = false

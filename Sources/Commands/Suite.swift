@@ -1,4 +1,5 @@
 import Invoicing
+import Maintenance
 import Mail
 import MonthlyReports
 import NightshiftCore
@@ -8,7 +9,7 @@ import WorkingRates
 extension Schema {
     /// Every table of the suite, from the modules that own them; `nightshift migrate` applies
     /// it and every job checks it is current before it starts.
-    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports])
+    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports, .maintenance])
 }
 
 extension ModuleCheck {

@@ -31,7 +31,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report nightshift; do
+for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report maintenance nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -212,6 +212,17 @@ pdftotext "$OUTPUT_DIR/reports/2026-11/business/1.pdf" - 2>/dev/null | grep -q "
 expect 0 "monthly-report --send (quiet)" -- "$BIN/monthly-report" --send --now 2026-12-02T07:00
 [ -z "$OUT$ERR" ] || fail "a successful monthly-report --send printed output: $OUT$ERR"
 grep -l "月次利用レポート" "$MAILDIR"/*.json >/dev/null 2>&1 || fail "the company's report was mailed"
+
+expect 78 "maintenance with a bad retention" -- env RETENTION_STATUS_MONTHS=1 "$BIN/maintenance"
+grep -q "retention.status_months" <<<"$ERR" || fail "the config error names retention.status_months: $ERR"
+ahead="status_p$(date -u -d "$(date -u +%Y-%m-01) +3 months" +%Y_%m)"
+psql_smoke "DROP TABLE $ahead"
+expect 0 "maintenance --dry-run" -- "$BIN/maintenance" --dry-run
+grep -q "^would create status_p" <<<"$OUT" || fail "the dry run shows the partition it would create: $OUT"
+expect 0 "maintenance (quiet)" -- env MAINTENANCE_ARCHIVE_DIR="$VAR/smoke-archive" "$BIN/maintenance"
+[ -z "$OUT$ERR" ] || fail "a successful maintenance printed output: $OUT$ERR"
+[ "$(psql_smoke "SELECT to_regclass('$ahead') IS NOT NULL")" = t ] \
+    || fail "maintenance created the partition three months ahead"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 grep -q '"level":"debug"' "$LOG_DIR/batch_processing.log" && fail "no debug line in a log kept at info"

@@ -31,6 +31,12 @@ public struct CalendarMonth: Sendable, Equatable, Comparable, CustomStringConver
         return CalendarMonth(year: Int(year), month: Int(month))
     }
 
+    /// The month `count` months after this one (before it when negative).
+    public func advanced(by count: Int) -> CalendarMonth {
+        let index = year * 12 + (month - 1) + count
+        return CalendarMonth(year: index / 12, month: index % 12 + 1)
+    }
+
     /// The month before this one.
     public var before: CalendarMonth { month == 1 ? CalendarMonth(year: year - 1, month: 12) : CalendarMonth(year: year, month: month - 1) }
 
