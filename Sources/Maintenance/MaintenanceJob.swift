@@ -3,7 +3,8 @@ import NightshiftCore
 import Postgres
 
 /// `maintenance` (Sundays 04:00): the sample tables' month partitions created ahead, old months
-/// archived and dropped when nothing is lost by it, and strays in the default partitions reported.
+/// archived and dropped when nothing is lost by it, strays in the default partitions reported, and
+/// old rows of other tables deleted by their retention rules.
 public struct MaintenanceJob: Job {
     public struct Options: Sendable {
         public init() {}
@@ -12,10 +13,12 @@ public struct MaintenanceJob: Job {
     public static let name = "maintenance"
     public let options: Options
     let settings: MaintenanceSettings
+    let retentionRules: [TableRetention.Rule]
 
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         settings = try MaintenanceSettings.load(config)
+        retentionRules = try TableRetention.rules(config)
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
@@ -26,6 +29,7 @@ public struct MaintenanceJob: Job {
         let created = try retention.createAhead(into: &summary)
         let (dropped, kept) = try retention.archiveOld(into: &summary)
         try retention.pruneArchives(into: &summary)
+        try TableRetention(context: context, lockTimeoutMS: settings.lockTimeoutMS).apply(retentionRules, into: &summary)
         let strays = try MonthPartition.defaultRows(context.db).filter { $0.value > 0 }
         for (parent, rows) in strays.sorted(by: { $0.key < $1.key }) {
             context.logger.warning("a default partition holds rows", metadata: ["table": .string(parent + "_default"), "rows": .int(rows)])

@@ -68,7 +68,8 @@ final class StatusRetentionTests: DatabaseTestCase {
             """)
         let before = try db.connection.query("SELECT string_agg(s::text, '|' ORDER BY id) AS rows FROM status_p2025_10 s").first!.string("rows")
         let dry2 = try maintenance(["--dry-run"])
-        XCTAssertEqual(dry2.stdout, "would archive and drop status_p2025_10\nwould archive and drop status_collection_p2025_10\n")
+        XCTAssertEqual(dry2.stdout.split(separator: "\n").filter { $0.contains("archive") },
+                       ["would archive and drop status_p2025_10", "would archive and drop status_collection_p2025_10"])
         XCTAssertEqual(try tables().count, 4, "a dry run changes nothing")
 
         let archived = try maintenance()
@@ -113,7 +114,7 @@ final class StatusRetentionTests: DatabaseTestCase {
             """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         let failed = try maintenance(environment: ["BACKUP_PG_DUMP": script])
-        XCTAssertEqual(failed.status, 2, "every item of the run failed: " + failed.stderr)
+        XCTAssertEqual(failed.status, 1, "the archives failed, the rest of the run did not: " + failed.stderr)
         XCTAssertTrue(failed.stderr.contains("archive of status_p2025_10"), failed.stderr)
         XCTAssertEqual(try tables().count, 4, "both October partitions kept")
         XCTAssertEqual(try db.connection.query("""

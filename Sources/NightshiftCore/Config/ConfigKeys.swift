@@ -21,7 +21,7 @@ public enum ConfigKeys {
         "backup.pg_dump", "backup.pg_restore", "backup.age_recipient", "backup.age", "backup.copy_dir",
         "backup.copy_retention_days", "backup.copy_keep_count",
         "retention.status_months", "maintenance.partitions_ahead", "maintenance.archive_dir", "maintenance.archive_keep_months",
-        "maintenance.lock_timeout_ms",
+        "maintenance.lock_timeout_ms", "retention.ledger_days", "retention.outbox_days", "retention.tables",
     ]
 
     public static let all: Set<String> = Set(documented + retryBlocks.flatMap { block in retryFields.map { "\(block).\($0)" } })
