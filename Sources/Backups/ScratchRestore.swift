@@ -4,8 +4,8 @@ import Postgres
 
 /// Restores a dump into a database created for the purpose and dropped afterwards, then
 /// compares its tables and row counts with what the source had in the dump's snapshot.
-struct ScratchRestore {
-    static let prefix = "nightshift_verify_"
+public struct ScratchRestore {
+    public static let prefix = "nightshift_verify_"
 
     let databaseURL: String
     let settings: CoreSettings

@@ -3,8 +3,9 @@ import NightshiftCore
 import Postgres
 
 /// `maintenance` (Sundays 04:00): the sample tables' month partitions created ahead, old months
-/// archived and dropped when nothing is lost by it, strays in the default partitions reported, and
-/// old rows of other tables deleted by their retention rules.
+/// archived and dropped when nothing is lost by it, strays in the default partitions reported, old
+/// rows of other tables deleted by their retention rules, what killed runs left behind removed,
+/// and old log files compressed and in time deleted.
 public struct MaintenanceJob: Job {
     public struct Options: Sendable {
         public init() {}
@@ -30,6 +31,11 @@ public struct MaintenanceJob: Job {
         let (dropped, kept) = try retention.archiveOld(into: &summary)
         try retention.pruneArchives(into: &summary)
         try TableRetention(context: context, lockTimeoutMS: settings.lockTimeoutMS).apply(retentionRules, into: &summary)
+        try Orphans(directories: [settings.outputDirectory, settings.tools.directory, settings.archiveDirectory], now: context.clock.now,
+                    context: context).run(into: &summary)
+        try LogArchive(directory: context.settings.logDirectory, afterDays: settings.logArchiveAfterDays, keepDays: settings.logArchiveKeepDays,
+                       todaysJobsFile: LogFiles.jobsFileName(LocalTime.compactDate(context.clock.now, in: context.settings.timeZone)),
+                       now: context.clock.now, context: context).run(into: &summary)
         let strays = try MonthPartition.defaultRows(context.db).filter { $0.value > 0 }
         for (parent, rows) in strays.sorted(by: { $0.key < $1.key }) {
             context.logger.warning("a default partition holds rows", metadata: ["table": .string(parent + "_default"), "rows": .int(rows)])

@@ -15,6 +15,12 @@ public struct MaintenanceSettings: Sendable {
     public var archiveKeepMonths: Int
     /// How long a DDL statement waits for a lock before it gives up (and the item is retried next run).
     public var lockTimeoutMS: Int
+    /// Rotated log files untouched this many days are compressed into `logs/archive/`.
+    public var logArchiveAfterDays: Int
+    /// Log archives older than this many days are deleted.
+    public var logArchiveKeepDays: Int
+    /// Where leftover `.partial` files are looked for.
+    public var outputDirectory: String
     public var tools: BackupSettings
 
     public static func load(_ config: ConfigValues) throws -> MaintenanceSettings {
@@ -24,6 +30,9 @@ public struct MaintenanceSettings: Sendable {
             archiveDirectory: try config.string("maintenance.archive_dir", default: "archive"),
             archiveKeepMonths: try config.int("maintenance.archive_keep_months", default: 0, range: 0...1200),
             lockTimeoutMS: try config.int("maintenance.lock_timeout_ms", default: 5000, range: 100...600_000),
+            logArchiveAfterDays: try config.int("log.archive_after_days", default: 7, range: 1...3650),
+            logArchiveKeepDays: try config.int("log.archive_keep_days", default: 90, range: 1...36_500),
+            outputDirectory: try config.string("output.dir", default: "output"),
             tools: try BackupSettings.load(config))
     }
 }

@@ -48,6 +48,19 @@ public final class LogFile: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` holding the lock writers and rotation hold, so that the numbered backups do
+    /// not move under it (maintenance moving one into the archive).
+    public static func withRotationLock<T>(of path: String, _ body: () throws -> T) throws -> T {
+        let url = URL(fileURLWithPath: path)
+        let lockPath = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".lock").path
+        let lockFD = open(lockPath, O_WRONLY | O_CREAT | O_CLOEXEC, 0o640)
+        guard lockFD >= 0 else { throw LogFileError(path: lockPath, errno: errno) }
+        defer { close(lockFD) }
+        while flock(lockFD, LOCK_EX) != 0 && errno == EINTR {}
+        defer { flock(lockFD, LOCK_UN) }
+        return try body()
+    }
+
     /// file → file.1 → … → file.<keep>; the oldest is dropped.
     private func rotate() {
         unlink("\(path).\(keep)")
