@@ -4,7 +4,8 @@ import Postgres
 
 /// `maintenance` (Sundays 04:00): the sample tables' month partitions created ahead, old months
 /// archived and dropped when nothing is lost by it, strays in the default partitions reported, old
-/// rows of other tables deleted by their retention rules, what killed runs left behind removed,
+/// rows of other tables deleted by their retention rules, statistics and indexes kept healthy,
+/// what killed runs left behind removed,
 /// and old log files compressed and in time deleted.
 public struct MaintenanceJob: Job {
     public struct Options: Sendable {
@@ -31,6 +32,7 @@ public struct MaintenanceJob: Job {
         let (dropped, kept) = try retention.archiveOld(into: &summary)
         try retention.pruneArchives(into: &summary)
         try TableRetention(context: context, lockTimeoutMS: settings.lockTimeoutMS).apply(retentionRules, into: &summary)
+        try DatabaseUpkeep(thresholds: settings.upkeep, lockTimeoutMS: settings.lockTimeoutMS, context: context).run(into: &summary)
         try Orphans(directories: [settings.outputDirectory, settings.tools.directory, settings.archiveDirectory], now: context.clock.now,
                     context: context).run(into: &summary)
         try LogArchive(directory: context.settings.logDirectory, afterDays: settings.logArchiveAfterDays, keepDays: settings.logArchiveKeepDays,

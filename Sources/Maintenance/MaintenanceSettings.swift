@@ -21,6 +21,7 @@ public struct MaintenanceSettings: Sendable {
     public var logArchiveKeepDays: Int
     /// Where leftover `.partial` files are looked for.
     public var outputDirectory: String
+    var upkeep: DatabaseUpkeep.Thresholds
     public var tools: BackupSettings
 
     public static func load(_ config: ConfigValues) throws -> MaintenanceSettings {
@@ -33,6 +34,11 @@ public struct MaintenanceSettings: Sendable {
             logArchiveAfterDays: try config.int("log.archive_after_days", default: 7, range: 1...3650),
             logArchiveKeepDays: try config.int("log.archive_keep_days", default: 90, range: 1...36_500),
             outputDirectory: try config.string("output.dir", default: "output"),
+            upkeep: DatabaseUpkeep.Thresholds(
+                analyzeChangedPercent: try config.int("maintenance.analyze_changed_percent", default: 10, range: 1...1000),
+                vacuumDeadPercent: try config.int("maintenance.vacuum_dead_percent", default: 20, range: 1...100),
+                reindexBloatPercent: try config.int("maintenance.reindex_bloat_percent", default: 50, range: 1...100),
+                reindexMinimumBytes: try config.int("maintenance.reindex_min_mb", default: 8, range: 0...1_000_000) << 20),
             tools: try BackupSettings.load(config))
     }
 }

@@ -22,7 +22,8 @@ public enum ConfigKeys {
         "backup.copy_retention_days", "backup.copy_keep_count",
         "retention.status_months", "maintenance.partitions_ahead", "maintenance.archive_dir", "maintenance.archive_keep_months",
         "maintenance.lock_timeout_ms", "retention.ledger_days", "retention.outbox_days", "retention.tables",
-        "log.archive_after_days", "log.archive_keep_days",
+        "log.archive_after_days", "log.archive_keep_days", "maintenance.analyze_changed_percent", "maintenance.vacuum_dead_percent",
+        "maintenance.reindex_bloat_percent", "maintenance.reindex_min_mb",
     ]
 
     public static let all: Set<String> = Set(documented + retryBlocks.flatMap { block in retryFields.map { "\(block).\($0)" } })
