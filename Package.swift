@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "MonthlyReports", dependencies: ["NightshiftCore", "Postgres", "Documents", "Mail",
                                                        .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("SQL"), .copy("Migrations")]),
-        .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups"], resources: [.copy("Migrations")]),
+        .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups", "Mail"], resources: [.copy("Migrations")]),
 
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [

@@ -8,8 +8,9 @@ public struct NightshiftCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "nightshift",
         abstract: "The operator's tool for the Nightshift batch suite.",
-        discussion: "Exit codes: 0 ok, 2 failed, 64 usage, 75 database unreachable, 78 configuration. `check` exits 0 or 2 only.",
-        subcommands: [NightshiftMigrate.self, NightshiftCheck.self, NightshiftRuns.self, NightshiftFailures.self, NightshiftCrontab.self, NightshiftLogProbe.self])
+        discussion: "Exit codes: 0 ok, 2 failed, 64 usage, 75 database unreachable, 78 configuration. `check` exits 0 or 2 only; `health` 1 when a check is not ok.",
+        subcommands: [NightshiftMigrate.self, NightshiftCheck.self, NightshiftRuns.self, NightshiftFailures.self, NightshiftHealth.self,
+                      NightshiftCrontab.self, NightshiftLogProbe.self])
 }
 
 /// Runs `body` with the suite's exit codes for failures.

@@ -16,11 +16,13 @@ public struct MaintenanceJob: Job {
     public let options: Options
     let settings: MaintenanceSettings
     let retentionRules: [TableRetention.Rule]
+    let health: HealthMonitor
 
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         settings = try MaintenanceSettings.load(config)
         retentionRules = try TableRetention.rules(config)
+        health = try HealthMonitor.load(config, core: core, backup: settings.tools, output: settings.outputDirectory)
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
@@ -44,6 +46,7 @@ public struct MaintenanceJob: Job {
             if context.isDryRun { context.report("\(parent)_default holds \(rows) rows no month partition covers") }
         }
         summary.metadata["default_rows"] = .int(strays.values.reduce(0, +))
+        try health.run(context, into: &summary)
         summary.message = "partitions: \(created) created, \(dropped) archived and dropped, \(kept) old months kept"
         return summary
     }

@@ -40,6 +40,12 @@ public struct Row: Sendable {
         return value
     }
 
+    public func double(_ column: String) throws -> Double {
+        let text = try string(column)
+        guard let value = Double(text) else { throw typeError(column, text, "a number") }
+        return value
+    }
+
     /// A one-dimensional integer array without NULLs (`{1,2,3}` in text form).
     public func intArray(_ column: String) throws -> [Int] {
         let text = try string(column)

@@ -215,14 +215,17 @@ grep -l "月次利用レポート" "$MAILDIR"/*.json >/dev/null 2>&1 || fail "th
 
 expect 78 "maintenance with a bad retention" -- env RETENTION_STATUS_MONTHS=1 "$BIN/maintenance"
 grep -q "retention.status_months" <<<"$ERR" || fail "the config error names retention.status_months: $ERR"
-ahead="status_p$(date -u -d "$(date -u +%Y-%m-01) +3 months" +%Y_%m)"
+# Three hours after the backup, at the end of November: partitions run to February.
+ahead="status_p2027_02"
 psql_smoke "DROP TABLE $ahead"
-expect 0 "maintenance --dry-run" -- "$BIN/maintenance" --dry-run
-grep -q "^would create status_p" <<<"$OUT" || fail "the dry run shows the partition it would create: $OUT"
-expect 0 "maintenance (quiet)" -- env MAINTENANCE_ARCHIVE_DIR="$VAR/smoke-archive" "$BIN/maintenance"
-[ -z "$OUT$ERR" ] || fail "a successful maintenance printed output: $OUT$ERR"
-[ "$(psql_smoke "SELECT to_regclass('$ahead') IS NOT NULL")" = t ] \
-    || fail "maintenance created the partition three months ahead"
+expect 0 "maintenance --dry-run" -- "$BIN/maintenance" --dry-run --now 2026-11-24T04:00:00Z
+grep -q "^would create $ahead" <<<"$OUT" || fail "the dry run shows the partition it would create: $OUT"
+expect 1 "maintenance (a health warning)" -- env MAINTENANCE_ARCHIVE_DIR="$VAR/smoke-archive" "$BIN/maintenance" --now 2026-11-24T04:00:00Z
+grep -q "health job_status-collect warning" <<<"$ERR" || fail "the health report names the failing business's open dead letter: $ERR"
+grep -q "backup_age" <<<"$ERR" && fail "the backup three hours before is recent: $ERR"
+[ "$(psql_smoke "SELECT to_regclass('$ahead') IS NOT NULL")" = t ] || fail "maintenance created the partition three months ahead"
+expect 1 "nightshift health" -- "$BIN/nightshift" health
+grep -q "^WARNING  job_status-collect: " <<<"$OUT" || fail "nightshift health shows the warning: $OUT"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 grep -q '"level":"debug"' "$LOG_DIR/batch_processing.log" && fail "no debug line in a log kept at info"
