@@ -21,7 +21,7 @@ struct DatabaseUpkeep {
     }
 
     /// The jobs whose runs a concurrent rebuild must not slow down (their advisory locks).
-    static var suiteJobs: [String] { RunLedger.jobs.filter { $0 != MaintenanceJob.name } }
+    static var suiteJobs: [String] { RunLedger.jobs.filter { $0 != MaintenanceJob.name && $0 != MaintenanceAnalyzeJob.name } }
 
     static let analyzeStep = ItemStep<String>(name: "analyze", failureMessage: "ANALYZE failed", keys: { ["analyze:\($0)"] },
                                               label: { "ANALYZE \($0)" })

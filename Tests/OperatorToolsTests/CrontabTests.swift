@@ -23,7 +23,9 @@ final class CrontabTests: XCTestCase {
                        ["$NIGHTSHIFT_BIN/invoice --send", "$NIGHTSHIFT_BIN/invoice send"])
         XCTAssertEqual(entries.filter { $0.executable == "monthly-report" }.map(\.schedule), [["0", "7", "2", "*", "*"]])
         XCTAssertEqual(entries.filter { $0.executable == "monthly-report" }.map(\.command), ["$NIGHTSHIFT_BIN/monthly-report --send"])
-        XCTAssertEqual(entries.filter { $0.executable == "maintenance" }.map(\.schedule), [["0", "4", "*", "*", "0"]])
+        XCTAssertEqual(entries.filter { $0.executable == "maintenance" }.map(\.schedule), [["0", "4", "*", "*", "0"], ["0", "5", "*", "*", "1"]])
+        XCTAssertEqual(entries.filter { $0.executable == "maintenance" }.map(\.command),
+                       ["$NIGHTSHIFT_BIN/maintenance", "$NIGHTSHIFT_BIN/maintenance analyze"])
     }
 
     func testFieldValidation() throws {

@@ -224,6 +224,11 @@ expect 1 "maintenance (a health warning)" -- env MAINTENANCE_ARCHIVE_DIR="$VAR/s
 grep -q "health job_status-collect warning" <<<"$ERR" || fail "the health report names the failing business's open dead letter: $ERR"
 grep -q "backup_age" <<<"$ERR" && fail "the backup three hours before is recent: $ERR"
 [ "$(psql_smoke "SELECT to_regclass('$ahead') IS NOT NULL")" = t ] || fail "maintenance created the partition three months ahead"
+expect 0 "maintenance analyze (quiet)" -- "$BIN/maintenance" analyze
+[ -z "$OUT$ERR" ] || fail "a successful maintenance analyze printed output: $OUT$ERR"
+expect 0 "maintenance analyze --json" -- "$BIN/maintenance" analyze --json
+python3 -c 'import json,sys; a=json.load(sys.stdin); assert any(j["job"] == "status-collect" for j in a["jobs"]), a' <<<"$OUT" \
+    || fail "the analysis lists status-collect's week: $OUT"
 expect 1 "nightshift health" -- "$BIN/nightshift" health
 grep -q "^WARNING  job_status-collect: " <<<"$OUT" || fail "nightshift health shows the warning: $OUT"
 

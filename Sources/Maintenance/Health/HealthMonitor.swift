@@ -14,29 +14,16 @@ public struct HealthMonitor {
     let skip: Set<String>
     let directories: [String: String]
     let backupSettings: BackupSettings
-    let recipients: [MailAddress]
-    let mailSettings: MailSettings?
+    let letters: OperatorLetters
 
     static let step = ItemStep<HealthReport.Check>(name: "health", failureMessage: "health check not ok", keys: { ["health:\($0.name)"] },
                                                    label: { "health \($0.name) \($0.level.rawValue)" })
-    static let mailStep = ItemStep<MailAddress>(name: "health_mail", failureMessage: "health report not mailed",
-                                                keys: { ["mail:health:\($0.address)"] }, label: { "health report to \($0.address)" },
-                                                isRepeatable: false)
 
     public static func load(_ config: ConfigValues, core: CoreSettings, backup: BackupSettings, output: String) throws -> HealthMonitor {
         let skip = Set((try config.optionalString("maintenance.health_skip") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        let recipients = try (config.optionalString("maintenance.report_emails") ?? "").split(separator: ",").map { item in
-            let text = item.trimmingCharacters(in: .whitespaces)
-            guard let address = MailAddress(text) else {
-                throw ConfigurationError(key: "maintenance.report_emails", source: config.source(of: "maintenance.report_emails"),
-                                         expected: "addresses separated by commas (\"\(text)\" is not one)")
-            }
-            return address
-        }
         return HealthMonitor(skip: skip, directories: ["logs": core.logDirectory, "output": output, "backups": backup.directory],
-                             backupSettings: backup, recipients: recipients,
-                             mailSettings: recipients.isEmpty ? nil : try MailSettings.load(config))
+                             backupSettings: backup, letters: try OperatorLetters.load(config))
     }
 
     /// Measures now; the skipped checks left out.
@@ -61,25 +48,15 @@ public struct HealthMonitor {
     func run(_ context: JobContext, into summary: inout JobSummary) throws {
         let report = try measure(context.db, now: context.clock.now)
         summary.metadata["health"] = .string(report.level.rawValue)
-        guard let runID = context.runID else {
-            context.report(report.text)
-            return
-        }
+        if context.isDryRun || context.isWatched { context.report(report.text) }
+        guard let runID = context.runID else { return }
         let id = try context.unitOfWork("health snapshot") { try Self.record(report, runID: runID, db: context.db, now: context.clock.now) }
         try context.run(Self.step, report.checks, into: &summary) { check in
             if check.level != .ok { throw HealthProblem(check: check) }
         }
-        guard report.level != .ok, let mailSettings else { return }
-        let outbox = Outbox(db: context.db, settings: mailSettings, logger: context.logger)
-        try outbox.send(recipients, step: Self.mailStep, context: context, into: &summary, letter: { address in
-            Outbox.Letter(about: "health:\(id):\(address.address)", recipient: address.address,
-                          messageID: "health.\(id).\(address.address.replacingOccurrences(of: "@", with: ".at."))@\(mailSettings.from.domain)")
-        }, compose: { _, letter, recipient in
-            MailMessage(from: mailSettings.from, to: [recipient],
-                        subject: "[nightshift] \(report.database): health \(report.level.rawValue) (\(report.problems.count) checks)",
-                        body: report.text + "\n", messageID: letter.messageID, date: context.clock.now)
-                .rendered(timeZone: context.settings.timeZone)
-        })
+        guard report.level != .ok else { return }
+        try letters.send(about: "health:\(id)", subject: "[nightshift] \(report.database): health \(report.level.rawValue) " +
+                            "(\(report.problems.count) checks)", body: report.text, context: context, into: &summary)
     }
 }
 

@@ -24,6 +24,7 @@ public enum ConfigKeys {
         "maintenance.lock_timeout_ms", "retention.ledger_days", "retention.outbox_days", "retention.tables",
         "log.archive_after_days", "log.archive_keep_days", "maintenance.analyze_changed_percent", "maintenance.vacuum_dead_percent",
         "maintenance.reindex_bloat_percent", "maintenance.reindex_min_mb", "maintenance.health_skip", "maintenance.report_emails",
+        "maintenance.slower_percent",
     ]
 
     public static let all: Set<String> = Set(documented + retryBlocks.flatMap { block in retryFields.map { "\(block).\($0)" } })

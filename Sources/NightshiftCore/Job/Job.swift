@@ -30,13 +30,16 @@ public final class JobContext {
     /// A rehearsal (`--dry-run`): the job does its real work where it can roll it back, reports
     /// what it would do, and keeps nothing; it has no lock, no ledger row and no dead letters.
     public var isDryRun: Bool { runID == nil }
+    /// A person is watching (a terminal, or `--verbose`): a job may show its report.
+    public let isWatched: Bool
     /// The job's advisory lock, taken again after a reconnect (nil on a dry run).
     let lockKey: Int64?
     let output: ReportOutput
 
     public init(db: Connection, logger: Logger, clock: Clock, settings: CoreSettings, runID: Int64?, lockKey: Int64? = nil,
-                output: ReportOutput) {
+                output: ReportOutput, isWatched: Bool = false) {
         self.output = output
+        self.isWatched = isWatched
         self.db = db
         self.logger = logger
         self.clock = clock

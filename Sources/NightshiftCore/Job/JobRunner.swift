@@ -81,7 +81,8 @@ public struct JobRunner {
         let arguments: [String]
 
         func context(_ db: Connection, runID: Int64?, lockKey: Int64?) -> JobContext {
-            JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID, lockKey: lockKey, output: output)
+            JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID, lockKey: lockKey, output: output,
+                       isWatched: console.showsProgress)
         }
     }
 

@@ -7,7 +7,8 @@ public struct RunLedger {
     public enum Status: String, Sendable, CaseIterable { case running, succeeded, partial, failed, skipped, abandoned }
 
     /// The jobs that write to the ledger (the executables that run through `JobRunner`).
-    public static let jobs = ["status-collect", "rate-calc", "backup", "usage-aggregate", "invoice", "monthly-report", "maintenance"]
+    public static let jobs = ["status-collect", "rate-calc", "backup", "usage-aggregate", "invoice", "monthly-report", "maintenance",
+                                    "maintenance-analyze"]
 
     let db: Connection
     let job: String

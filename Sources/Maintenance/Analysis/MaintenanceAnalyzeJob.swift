@@ -1,0 +1,45 @@
+import Foundation
+import NightshiftCore
+import Postgres
+
+/// `maintenance analyze` (Mondays 05:00): the week's performance analysis, stored in
+/// `performance_analysis` and mailed to `maintenance.report_emails`; `--json` prints it.
+public struct MaintenanceAnalyzeJob: Job {
+    public struct Options: Sendable {
+        public var json = false
+        public init() {}
+    }
+
+    public static let name = "maintenance-analyze"
+    public let options: Options
+    /// A job whose median run grew by more than this share is flagged as getting slower.
+    let slowerPercent: Int
+    let letters: OperatorLetters
+
+    public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
+        self.options = options
+        slowerPercent = try config.int("maintenance.slower_percent", default: 50, range: 1...10_000)
+        letters = try OperatorLetters.load(config)
+    }
+
+    public func run(_ context: JobContext) throws -> JobSummary {
+        let analysis = try PerformanceAnalysis.measure(context.db, now: context.clock.now, slowerPercent: slowerPercent)
+        let slower = analysis.jobs.filter(\.slower).map(\.job)
+        var summary = JobSummary(itemsOK: 1, metadata: ["slower_jobs": .int(slower.count)],
+                                 message: "\(analysis.jobs.count) jobs analysed" + (slower.isEmpty ? "" : "; slower: " + slower.joined(separator: ", ")))
+        if options.json { context.report(analysis.json) } else if context.isDryRun || context.isWatched { context.report(analysis.text) }
+        guard let runID = context.runID else { return summary }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let id = try context.unitOfWork("performance analysis") {
+            try context.db.query("INSERT INTO performance_analysis (taken_at, run_id, report) VALUES ($1, $2, $3::jsonb) RETURNING id",
+                                 [context.clock.now, runID, String(decoding: try encoder.encode(analysis), as: UTF8.self)]).first!.int("id")
+        }
+        for job in slower { context.logger.warning("a job is getting slower", metadata: ["job": .string(job)]) }
+        let database = try context.db.query("SELECT current_database() AS db").first!.string("db")
+        try letters.send(about: "analysis:\(id)", subject: "[nightshift] \(database): the week's performance" +
+                            (slower.isEmpty ? "" : " (slower: \(slower.joined(separator: ", ")))"),
+                         body: analysis.text, context: context, into: &summary)
+        return summary
+    }
+}
