@@ -2,24 +2,8 @@
 # open around the clock (00:00–00:00 = 48 slots a day), every cast sampled in every slot.
 DAYS="${2:-30}"; CASTS="${3:-2000}"
 BUSINESSES=$(( (CASTS + 49) / 50 ))
-log "generating $DAYS days x $CASTS casts x 48 slots"
-psql_bench <<SQL
-INSERT INTO batch_runs (job, host, pid, status) VALUES ('bench', 'bench', 0, 'succeeded');
-INSERT INTO business (name, site, listing_url, open_time, close_time, created_at)
-SELECT 'bench ' || i, 'dto', 'http://bench/' || i, '00:00', '00:00', timestamptz '2026-10-01 00:00+09'
-  FROM generate_series(1, $BUSINESSES) i;
-INSERT INTO "cast" (business_id, site_cast_id, name, first_seen_at, last_seen_at)
-SELECT 1 + (c - 1) / 50, c::text, 'cast ' || c, now(), now() FROM generate_series(1, $CASTS) c;
-INSERT INTO status_collection (business_id, run_id, slot, collected_at, ok, casts_seen)
-SELECT b, 1, s, s, true, 50
-  FROM generate_series(1, $BUSINESSES) b,
-       generate_series(timestamptz '2026-10-01 00:00+09', timestamptz '2026-10-01 00:00+09' + ($DAYS || ' days')::interval - interval '30 min', interval '30 min') s;
-INSERT INTO status (cast_id, business_id, slot, status, raw_status)
-SELECT c.id, c.business_id, sc.slot,
-       (ARRAY['available','busy','busy','off','scheduled','finished'])[1 + (c.id * 7 + extract(epoch FROM sc.slot)::int8 / 1800) % 6],
-       'x'
-  FROM "cast" c JOIN status_collection sc ON sc.business_id = c.business_id;
-SQL
+source "$ROOT/bin/lib/bench_samples.sh"
+round_the_clock_samples "$DAYS" "$CASTS" "2026-10-01 00:00+09"
 # Set hint bits and statistics once, so neither timed run pays for the freshly loaded data.
 psql_bench -c "VACUUM ANALYZE"
 rows="$(psql_bench -c 'SELECT count(*) FROM status')"
