@@ -77,7 +77,9 @@ struct DatabaseUpkeep {
     /// `pgstatindex` (pgstattuple) when installed, else the pages their rows need by the
     /// statistics' column widths (12 bytes of item header and pointer each, 90 % fill) against
     /// the pages they have.
-    func bloatedIndexes() throws -> [String] {
+    func bloatedIndexes() throws -> [String] { try Self.bloatedIndexes(db, thresholds) }
+
+    static func bloatedIndexes(_ db: Connection, _ thresholds: Thresholds) throws -> [String] {
         let hasPgstattuple = try db.query("SELECT 1 AS x FROM pg_extension WHERE extname = 'pgstattuple'").first != nil
         let bloat = hasPgstattuple ? "greatest(0, 1 - (pgstatindex(c.oid::regclass)).avg_leaf_density / 90.0)"
             : "greatest(0, 1 - ceil(c.reltuples * (12 + w.width) / (8192 * 0.9 - 24)) / greatest(c.relpages - 1, 1))"

@@ -17,7 +17,8 @@ final class HealthTests: DatabaseTestCase {
 
     func testProvokedConditionsAreWarnings() async throws {
         let quiet = try await checks()
-        for name in ["idle_in_transaction", "sequences", "invalid_indexes", "txid_wraparound", "connections", "job_rate-calc"] {
+        for name in ["idle_in_transaction", "sequences", "invalid_indexes", "default_partitions", "index_bloat", "txid_wraparound",
+                     "connections", "job_rate-calc"] {
             XCTAssertEqual(quiet[name]?.level, .ok, "\(name): \(quiet[name]?.detail ?? "missing")")
         }
         XCTAssertEqual(quiet["backup_age"]?.level, .critical, "no verified backup at all")
@@ -30,6 +31,9 @@ final class HealthTests: DatabaseTestCase {
             SELECT setval('ticket_seq', 900);
             CREATE TABLE pair (a int, b int);
             INSERT INTO pair VALUES (1, 1), (1, 1);
+            INSERT INTO business (id, name, site, listing_url, open_time, close_time) VALUES (1, '店', 'dto', 'http://x/1', '18:00', '05:00');
+            INSERT INTO "cast" (id, business_id, site_cast_id, name, first_seen_at, last_seen_at) VALUES (1, 1, 'a', 'あい', now(), now());
+            INSERT INTO status (cast_id, business_id, slot, status, raw_status) VALUES (1, 1, '2031-01-01 00:00+00', 'off', 'x');
             """)
         XCTAssertThrowsError(try db.connection.execute(script: "CREATE UNIQUE INDEX CONCURRENTLY pair_unique ON pair (a, b)"))
         try await Task.sleep(nanoseconds: 1_200_000_000)
@@ -42,6 +46,8 @@ final class HealthTests: DatabaseTestCase {
         XCTAssertEqual(found["sequences"]?.detail, "public.ticket_seq has used 90.0% of its range")
         XCTAssertEqual(found["invalid_indexes"]?.level, .warning)
         XCTAssertEqual(found["invalid_indexes"]?.detail, "1: pair_unique")
+        XCTAssertEqual(found["default_partitions"]?.level, .warning)
+        XCTAssertEqual(found["default_partitions"]?.detail, "status_default: 1 rows")
         try idle.execute(script: "ROLLBACK")
     }
 

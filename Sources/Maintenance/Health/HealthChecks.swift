@@ -21,6 +21,9 @@ struct HealthChecks {
     let directories: [String: String]
     let backupSettings: BackupSettings
     var limits = SessionLimits()
+    /// When a btree index counts as bloated (maintenance's `reindex_*` settings).
+    var upkeepThresholds = DatabaseUpkeep.Thresholds(analyzeChangedPercent: 10, vacuumDeadPercent: 20, reindexBloatPercent: 50,
+                                                     reindexMinimumBytes: 8 << 20)
 
     func report() throws -> HealthReport {
         let database = try db.query("SELECT current_database() AS db, pg_database_size(current_database()) AS bytes").first!
@@ -34,7 +37,9 @@ struct HealthChecks {
         checks.append(try replicationSlots())
         checks.append(try sequences())
         checks.append(try tableBloat())
+        checks.append(try indexBloat())
         checks += try indexes()
+        checks.append(try defaultPartitions())
         checks.append(try growth(bytes))
         checks += diskSpace(free)
         checks.append(backupAge())
@@ -130,6 +135,21 @@ struct HealthChecks {
         let percent = try row.double("pct")
         return Check("table_bloat", HealthReport.level(percent, warning: 30, critical: 60),
                      String(format: "%@: %.0f%% of its rows dead", try row.string("name"), percent))
+    }
+
+    /// Indexes maintenance would rebuild (at its default thresholds) that are still bloated.
+    private func indexBloat() throws -> Check {
+        let bloated = try DatabaseUpkeep.bloatedIndexes(db, upkeepThresholds)
+        return Check("index_bloat", bloated.isEmpty ? .ok : .warning,
+                     bloated.isEmpty ? "no btree index over \(upkeepThresholds.reindexBloatPercent)% free space"
+                                     : "\(bloated.count) over \(upkeepThresholds.reindexBloatPercent)% free space: \(bloated.prefix(5).joined(separator: ", "))")
+    }
+
+    /// Rows no month partition of the samples covers.
+    private func defaultPartitions() throws -> Check {
+        let rows = try MonthPartition.defaultRows(db).filter { $0.value > 0 }
+        return Check("default_partitions", rows.isEmpty ? .ok : .warning,
+                     rows.isEmpty ? "empty" : rows.sorted { $0.key < $1.key }.map { "\($0.key)_default: \($0.value) rows" }.joined(separator: ", "))
     }
 
     /// Invalid and duplicate indexes are warnings; unused ones (no scan since the statistics were

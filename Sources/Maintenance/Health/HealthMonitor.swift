@@ -15,6 +15,8 @@ public struct HealthMonitor {
     let directories: [String: String]
     let backupSettings: BackupSettings
     let letters: OperatorLetters
+    /// Maintenance's own thresholds, so that the report judges indexes as the run rebuilds them.
+    let upkeep: DatabaseUpkeep.Thresholds
 
     static let step = ItemStep<HealthReport.Check>(name: "health", failureMessage: "health check not ok", keys: { ["health:\($0.name)"] },
                                                    label: { "health \($0.name) \($0.level.rawValue)" })
@@ -23,12 +25,15 @@ public struct HealthMonitor {
         let skip = Set((try config.optionalString("maintenance.health_skip") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         return HealthMonitor(skip: skip, directories: ["logs": core.logDirectory, "output": output, "backups": backup.directory],
-                             backupSettings: backup, letters: try OperatorLetters.load(config))
+                             backupSettings: backup, letters: try OperatorLetters.load(config),
+                             upkeep: try MaintenanceSettings.load(config).upkeep)
     }
 
     /// Measures now; the skipped checks left out.
     public func measure(_ db: Connection, now: Date) throws -> HealthReport {
-        var report = try HealthChecks(db: db, now: now, directories: directories, backupSettings: backupSettings).report()
+        var checks = HealthChecks(db: db, now: now, directories: directories, backupSettings: backupSettings)
+        checks.upkeepThresholds = upkeep
+        var report = try checks.report()
         report.checks.removeAll { skip.contains($0.name) }
         return report
     }
