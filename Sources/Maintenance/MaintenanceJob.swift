@@ -2,11 +2,10 @@ import Foundation
 import NightshiftCore
 import Postgres
 
-/// `maintenance` (Sundays 04:00): the sample tables' month partitions created ahead, old months
-/// archived and dropped when nothing is lost by it, strays in the default partitions reported, old
-/// rows of other tables deleted by their retention rules, statistics and indexes kept healthy,
-/// what killed runs left behind removed,
-/// and old log files compressed and in time deleted.
+/// `maintenance` (Sundays 04:00), in order: the sample tables' month partitions created ahead and
+/// old months archived and dropped when nothing is lost by it; old rows of other tables deleted by
+/// their retention rules; statistics and indexes kept healthy; what killed runs left behind
+/// removed; old log files compressed and in time deleted; then the health report.
 public struct MaintenanceJob: Job {
     public struct Options: Sendable {
         public init() {}
@@ -40,12 +39,6 @@ public struct MaintenanceJob: Job {
         try LogArchive(directory: context.settings.logDirectory, afterDays: settings.logArchiveAfterDays, keepDays: settings.logArchiveKeepDays,
                        todaysJobsFile: LogFiles.jobsFileName(LocalTime.compactDate(context.clock.now, in: context.settings.timeZone)),
                        now: context.clock.now, context: context).run(into: &summary)
-        let strays = try MonthPartition.defaultRows(context.db).filter { $0.value > 0 }
-        for (parent, rows) in strays.sorted(by: { $0.key < $1.key }) {
-            context.logger.warning("a default partition holds rows", metadata: ["table": .string(parent + "_default"), "rows": .int(rows)])
-            if context.isDryRun { context.report("\(parent)_default holds \(rows) rows no month partition covers") }
-        }
-        summary.metadata["default_rows"] = .int(strays.values.reduce(0, +))
         try health.run(context, into: &summary)
         summary.message = "partitions: \(created) created, \(dropped) archived and dropped, \(kept) old months kept"
         return summary
