@@ -49,6 +49,13 @@ public struct MonthPartition: Sendable, Equatable {
             .first?.optionalString("created") != nil
     }
 
+    /// The UTC months of the rows in `parent`'s default partition.
+    public static func strayMonths(_ db: Connection, parent: String) throws -> [CalendarMonth] {
+        try db.query("""
+            SELECT DISTINCT to_char(slot AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM \(Identifier.quoted(parent + "_default")) ORDER BY 1
+            """).rows.compactMap { CalendarMonth(try $0.string("month")) }
+    }
+
     /// Rows in each parent's default partition: slots no month partition covered.
     public static func defaultRows(_ db: Connection) throws -> [String: Int] {
         var rows: [String: Int] = [:]

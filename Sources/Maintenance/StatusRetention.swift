@@ -36,12 +36,21 @@ struct StatusRetention {
     /// The current month in UTC, as the partitions count months.
     let current: CalendarMonth
 
-    /// The partitions missing from this month to `partitions_ahead` months ahead.
+    /// The partitions missing from this month to `partitions_ahead` months ahead, and those of
+    /// the months a default partition caught rows of (samples loaded for a past month, a clock
+    /// far ahead): creating them moves those rows in.
     func missing() throws -> [Creation] {
         let existing = Set(try MonthPartition.list(context.db).map(\.name))
-        return (0...settings.partitionsAhead).flatMap { offset in
+        var wanted = (0...settings.partitionsAhead).flatMap { offset in
             MonthPartition.parents.map { Creation(parent: $0, month: current.advanced(by: offset)) }
-        }.filter { !existing.contains(MonthPartition.name($0.parent, $0.month)) }
+        }
+        for parent in MonthPartition.parents {
+            for month in try MonthPartition.strayMonths(context.db, parent: parent) where !wanted.contains(where: {
+                $0.parent == parent && $0.month == month }) {
+                wanted.append(Creation(parent: parent, month: month))
+            }
+        }
+        return wanted.filter { !existing.contains(MonthPartition.name($0.parent, $0.month)) }
     }
 
     /// Returns how many were created.

@@ -131,17 +131,22 @@ final class StatusRetentionTests: DatabaseTestCase {
     func testPartitionsAheadAreCreatedAndStraysReported() throws {
         try db.connection.execute(script: """
             DROP TABLE status_p2027_03;
-            INSERT INTO status (cast_id, business_id, slot, status, raw_status) VALUES (1, 1, '2027-03-10 12:00+00', 'off', 'x');
+            INSERT INTO status (cast_id, business_id, slot, status, raw_status) VALUES (1, 1, '2027-03-10 12:00+00', 'off', 'x'),
+                                                                                   (1, 1, '2026-05-10 12:00+00', 'off', 'x');
             """)
         let dry = try maintenance(["--dry-run"])
         XCTAssertTrue(dry.stdout.contains("would create status_p2027_03\n"), dry.stdout)
-        XCTAssertTrue(dry.stdout.contains("WARNING  default_partitions: status_default: 1 rows"), dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("would create status_p2026_05\n"), "a past month's samples get their month: \(dry.stdout)")
+        XCTAssertTrue(dry.stdout.contains("WARNING  default_partitions: status_default: 2 rows"), dry.stdout)
         XCTAssertEqual(try db.connection.query("SELECT to_regclass('status_p2027_03') IS NULL AS gone").first!.bool("gone"), true)
 
         XCTAssertEqual(try maintenance().status, 0)
         XCTAssertEqual(try db.connection.query("""
             SELECT tableoid::regclass::text AS part FROM status WHERE slot = '2027-03-10 12:00+00'
             """).first?.string("part"), "status_p2027_03", "the stray moved into the month's new partition")
+        XCTAssertEqual(try db.connection.query("""
+            SELECT tableoid::regclass::text AS part FROM status WHERE slot = '2026-05-10 12:00+00'
+            """).first?.string("part"), "status_p2026_05")
         XCTAssertEqual(try db.connection.query("SELECT metadata->>'health' AS h FROM batch_runs WHERE job = 'maintenance'").first?
             .string("h"), "ok", "the default partition is empty again")
     }
