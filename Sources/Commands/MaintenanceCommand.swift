@@ -24,9 +24,15 @@ public struct MaintenanceRun: JobCommand {
 
     public var fixedNow: String? { clock.now }
 
+    @Flag(help: "Print the health report as JSON.") public var json = false
+
     public typealias Work = MaintenanceJob
 
-    public var jobOptions: MaintenanceJob.Options { MaintenanceJob.Options() }
+    public var jobOptions: MaintenanceJob.Options {
+        var options = MaintenanceJob.Options()
+        options.json = json
+        return options
+    }
 }
 
 public struct MaintenanceAnalyze: JobCommand {

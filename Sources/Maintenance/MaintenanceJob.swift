@@ -8,6 +8,8 @@ import Postgres
 /// removed; old log files compressed and in time deleted; then the health report.
 public struct MaintenanceJob: Job {
     public struct Options: Sendable {
+        /// Print the health report as JSON.
+        public var json = false
         public init() {}
     }
 
@@ -39,7 +41,7 @@ public struct MaintenanceJob: Job {
         try LogArchive(directory: context.settings.logDirectory, afterDays: settings.logArchiveAfterDays, keepDays: settings.logArchiveKeepDays,
                        todaysJobsFile: LogFiles.jobsFileName(LocalTime.compactDate(context.clock.now, in: context.settings.timeZone)),
                        now: context.clock.now, context: context).run(into: &summary)
-        try health.run(context, into: &summary)
+        try health.run(context, json: options.json, into: &summary)
         summary.message = "partitions: \(created) created, \(dropped) archived and dropped, \(kept) old months kept"
         return summary
     }

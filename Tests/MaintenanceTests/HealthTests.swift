@@ -83,8 +83,11 @@ final class HealthTests: DatabaseTestCase {
         XCTAssertNil(checks.first { $0["name"] as? String == "backup_age" }, "skipped as configured")
 
         try db.connection.execute(script: "ALTER SEQUENCE ticket_seq MAXVALUE 100000")
-        let fine = try runToEnd("maintenance", ["--now", "2026-12-13T04:00"], environment: environment(mail))
+        let fine = try runToEnd("maintenance", ["--json", "--now", "2026-12-13T04:00"], environment: environment(mail))
         XCTAssertEqual(fine.status, 0, fine.stderr)
+        let printed = try JSONSerialization.jsonObject(with: Data(fine.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual((printed?["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "sequences" }?["level"] as? String, "ok",
+                       "--json prints the run's health report")
         XCTAssertEqual(try db.openFailures(job: "maintenance"), [:], "resolved by the run where it passes")
         XCTAssertEqual(try sink.messages().count, 1, "nothing mailed when all is well")
         let text = try runToEnd("nightshift", ["health"], environment: environment())

@@ -50,10 +50,11 @@ public struct HealthMonitor {
                   String(decoding: try encoder.encode(report), as: UTF8.self)]).first!.int("id")
     }
 
-    func run(_ context: JobContext, into summary: inout JobSummary) throws {
+    /// `json`: the report printed as JSON (otherwise as text when watched or on a dry run).
+    func run(_ context: JobContext, json: Bool = false, into summary: inout JobSummary) throws {
         let report = try measure(context.db, now: context.clock.now)
         summary.metadata["health"] = .string(report.level.rawValue)
-        if context.isDryRun || context.isWatched { context.report(report.text) }
+        if json { context.report(report.json) } else if context.isDryRun || context.isWatched { context.report(report.text) }
         guard let runID = context.runID else { return }
         let id = try context.unitOfWork("health snapshot") { try Self.record(report, runID: runID, db: context.db, now: context.clock.now) }
         try context.run(Self.step, report.checks, into: &summary) { check in
