@@ -6,4 +6,6 @@ public enum ExitStatus: Int32, Sendable {
     case usage = 64
     case temporaryFailure = 75  // e.g. database unreachable after retries
     case configuration = 78
+    case interrupted = 130      // SIGINT (Ctrl-C): stopped between units of work, recorded `interrupted`
+    case terminated = 143       // SIGTERM (systemd, Kubernetes): the same
 }

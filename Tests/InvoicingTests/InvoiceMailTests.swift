@@ -52,6 +52,33 @@ final class InvoiceMailTests: DatabaseTestCase {
 
     func openFailures() throws -> [String: String] { try db.openFailures(job: "invoice") }
 
+    /// SIGTERM while the invoices are written, SIGINT while their letters are posted to the outbox:
+    /// each run finishes its unit, sends nothing after the signal and is `interrupted`; the next run
+    /// mails them, each invoice once.
+    func testEachSignalStopsTheRunBetweenUnitsAndTheNextRunMailsTheRestOnce() throws {
+        try contracts(4)
+        let sink = try SMTPSink()
+        let arguments = ["--send", "--now", "2026-11-01T06:00"]
+        let term = try runStopped("invoice", arguments, environment: environment(sink.url), signal: SIGTERM, holding: "invoice", in: db)
+        XCTAssertEqual(term.status, 143, term.stderr)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 4, "the chunk being written finished")
+        XCTAssertEqual(try sink.messages().count, 0, "no mail started after the signal")
+        let int = try runStopped("invoice", arguments, environment: environment(sink.url), signal: SIGINT, holding: "mail_outbox", in: db)
+        XCTAssertEqual(int.status, 130, int.stderr)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM mail_outbox WHERE status = 'pending'").first!.int("n"), 4,
+                       "the letters being posted were posted")
+        XCTAssertEqual(try sink.messages().count, 0, "no mail started after the signal")
+        let rest = try invoice(arguments, smtp: sink.url)
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+
+        XCTAssertEqual(try db.connection.query("SELECT status FROM batch_runs WHERE job = 'invoice' ORDER BY id").rows.map { try $0.string("status") },
+                       ["interrupted", "interrupted", "succeeded"])
+        let messages = try sink.messages()
+        XCTAssertEqual(messages.count, 4)
+        XCTAssertEqual(Set(messages.map(\.message_id)).count, 4, "each invoice mailed once")
+        XCTAssertEqual(Set(try deliveries().values.map(\.status)), ["sent"])
+    }
+
     func testEachInvoiceIsMailedOnceWithItsPDFToItsBillingAddress() throws {
         try contracts(3)
         let sink = try SMTPSink()

@@ -5,7 +5,7 @@ import XCTest
 
 /// SIGKILL while drawing and while mailing, then reruns: every company and business ends with one
 /// report, one PDF, one CSV and its mail, no half-written file under a final name, and no mail
-/// under a second Message-ID.
+/// under a second Message-ID. SIGTERM and SIGINT: the run stops between chunks, `interrupted`.
 final class MonthlyReportKillTests: DatabaseTestCase {
     let companies = 250, businesses = 30
 
@@ -81,5 +81,32 @@ final class MonthlyReportKillTests: DatabaseTestCase {
         XCTAssertEqual(Set(perID.keys), Set((1...companies).map { "<report.company.\($0).2026-10@nightshift.example>" }
                                             + (1...businesses).map { "<report.business.\($0).2026-10@nightshift.example>" }))
         XCTAssertLessThanOrEqual(perID.values.filter { $0 > 1 }.count, 1, "\(perID.filter { $0.value > 1 })")
+    }
+
+    /// SIGTERM while the first 200 companies' reports are written, SIGINT while the last 50 are:
+    /// each run commits that chunk, starts no other and is `interrupted`; the next run makes the
+    /// businesses' and the operator's reports, and mails every report once.
+    func testEachSignalStopsTheRunBetweenChunksAndTheNextRunFinishes() throws {
+        let sink = try SMTPSink()
+        let arguments = ["--send", "--now", "2026-11-02T07:00"]
+        let term = try runStopped("monthly-report", arguments, environment: environment(sink.url), signal: SIGTERM, holding: "report", in: db)
+        XCTAssertEqual(term.status, 143, term.stderr)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM report").first!.int("n"), 200)
+        let int = try runStopped("monthly-report", arguments, environment: environment(sink.url), signal: SIGINT, holding: "report", in: db)
+        XCTAssertEqual(int.status, 130, int.stderr)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM report").first!.int("n"), companies)
+        XCTAssertEqual(try sink.messages().count, 0, "nothing mailed by a stopped run")
+        XCTAssertEqual(files(".partial"), [], "no half-written file left")
+
+        let rest = try runToEnd("monthly-report", arguments, environment: environment(sink.url))
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        let runs = try db.connection.query("SELECT status, items_ok FROM batch_runs WHERE job = 'monthly-report' ORDER BY id").rows
+        XCTAssertEqual(try runs.map { try $0.string("status") }, ["interrupted", "interrupted", "succeeded"])
+        XCTAssertEqual(try runs.prefix(2).map { try $0.int("items_ok") }, [200, companies - 200])
+        XCTAssertEqual(Set(files(".pdf")).count, companies)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM report WHERE kind = 'business'").first!.int("n"), businesses)
+        let ids = try sink.messages().map(\.message_id)
+        XCTAssertEqual(ids.count, Set(ids).count, "each report mailed once")
+        XCTAssertEqual(ids.count, companies + businesses)
     }
 }

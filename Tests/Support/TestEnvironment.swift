@@ -182,3 +182,32 @@ public func temporaryDirectory() throws -> String {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
+
+/// Runs an executable while the test holds a lock on `table` (SHARE: others read it, nobody
+/// writes it), sends `signal` once the job waits for that lock (a unit of work in progress), then
+/// lets the lock go: the unit finishes, and the job should stop before it starts another.
+public func runStopped(_ name: String, _ arguments: [String], environment: [String: String], signal: Int32,
+                       holding table: String, mode: String = "SHARE", in db: TestDatabase,
+                       file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+    try db.connection.execute(script: "BEGIN; LOCK TABLE \(table) IN \(mode) MODE")
+    let (process, finish) = try runExecutable(name, arguments, environment: environment)
+    let deadline = Date().addingTimeInterval(60)
+    var signalled = false
+    while process.isRunning && Date() < deadline {
+        let waiting = try db.connection.query("""
+            SELECT count(*) AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+             WHERE NOT l.granted AND c.relname = $1 AND l.pid <> pg_backend_pid()
+            """, [table]).first!.int("n")
+        if waiting > 0 {
+            kill(process.processIdentifier, signal)
+            signalled = true
+            usleep(200_000)
+            break
+        }
+        usleep(5000)
+    }
+    try db.connection.execute(script: "COMMIT")
+    let result = finish()
+    XCTAssertTrue(signalled, "\(name) never waited on \(table): \(result.stderr)", file: file, line: line)
+    return result
+}

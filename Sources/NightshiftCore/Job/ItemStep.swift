@@ -31,9 +31,9 @@ public struct ItemStep<Item> {
     }
 
     /// The one rule: an error fails its item, unless it means the run cannot go on — the database
-    /// unreachable even after reconnecting, a configuration error, the job's lock lost.
+    /// unreachable even after reconnecting, a configuration error, the job's lock lost, a stop signal.
     public static func endsRun(_ error: Error) -> Bool {
-        if error is ConfigurationError || error is LostJobLock { return true }
+        if error is ConfigurationError || error is LostJobLock || error is Interrupted { return true }
         if let exhausted = error as? RetryExhausted { return endsRun(exhausted.underlying) }
         if let postgres = error as? PostgresError { return postgres.isTransient }
         return false
@@ -49,6 +49,7 @@ extension JobContext {
                           _ process: (Item) throws -> Void) throws -> (ok: Int, failed: Int) {
         var counts = (ok: 0, failed: 0)
         for item in items {
+            try StopRequest.check()
             do {
                 if step.isRepeatable {
                     try unitOfWork("\(step.name) \(step.label(item))") { try process(item) }
@@ -57,9 +58,11 @@ extension JobContext {
                 }
                 try failures?.resolve(itemKeys: step.keys(item))
                 counts.ok += 1
+                progress.ok += 1
             } catch where !ItemStep<Item>.endsRun(error) {
                 try fail(item, step, error: error, into: &summary)
                 counts.failed += 1
+                progress.failed += 1
             }
         }
         record(step, counts, into: &summary)
@@ -75,16 +78,19 @@ extension JobContext {
         var prepared: [(item: Item, value: Prepared)] = []
         var failed = 0
         for item in items {
+            try StopRequest.check()
             do {
                 prepared.append((item, try prepare(item)))
             } catch where !ItemStep<Item>.endsRun(error) {
                 try fail(item, step, error: error, into: &summary)
                 failed += 1
+                progress.failed += 1
             }
         }
         if !prepared.isEmpty {
             try unitOfWork("\(step.name) \(step.label(prepared[0].item)) …") { try write(prepared.map(\.value)) }
             try failures?.resolve(itemKeys: prepared.flatMap { step.keys($0.item) })
+            progress.ok += prepared.count
         }
         let counts = (ok: prepared.count, failed: failed)
         record(step, counts, into: &summary)

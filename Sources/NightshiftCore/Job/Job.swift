@@ -34,6 +34,8 @@ public final class JobContext {
     public let isWatched: Bool
     /// The job's advisory lock, taken again after a reconnect (nil on a dry run).
     let lockKey: Int64?
+    /// Items done so far by every step: what an interrupted run records as its counts.
+    var progress = (ok: 0, failed: 0)
     let output: ReportOutput
 
     public init(db: Connection, logger: Logger, clock: Clock, settings: CoreSettings, runID: Int64?, lockKey: Int64? = nil,
@@ -57,7 +59,10 @@ public final class JobContext {
     /// idempotent). When the connection to the database is lost during it (a server restart, a
     /// terminated session), reconnects with `database.retry`, takes the job's lock again and
     /// runs the unit once more, so a short outage costs a pause, not the rest of the run.
-    public func unitOfWork<T>(_ what: String, _ body: () throws -> T) throws -> T {
+    /// A stop signal received before it starts ends the run here (`Interrupted`) unless the unit
+    /// is not `interruptible` (the ledger's own bookkeeping).
+    public func unitOfWork<T>(_ what: String, interruptible: Bool = true, _ body: () throws -> T) throws -> T {
+        if interruptible { try StopRequest.check() }
         var reconnects = 0
         while true {
             do {

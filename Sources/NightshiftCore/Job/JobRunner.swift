@@ -88,6 +88,7 @@ public struct JobRunner {
 
     private func execute<J: Job>(_ run: Prepared<J>) -> ExitStatus {
         let (job, settings, logger, console) = (run.job, run.settings, run.logger, run.console)
+        StopRequest.catchSignals()
         let db: Connection
         do {
             db = try Database.connect(settings.databaseURL, policy: settings.databaseRetry,
@@ -128,6 +129,9 @@ public struct JobRunner {
                                            summary.failedItems.prefix(5).joined(separator: "; "))
                 }
                 return summary.itemsFailed == 0 ? .succeeded : .partial
+            } catch let stop as Interrupted {
+                console.failureSummary("\(job.name) (dry run): \(stop)")
+                return stop.exitStatus
             } catch {
                 console.failureSummary(Secrets.shared.scrub("\(job.name) (dry run) failed: \(error)"))
                 return error is ConfigurationError ? .configuration : .failed
@@ -172,6 +176,14 @@ public struct JobRunner {
             if summary.itemsFailed > 0 {
                 errorText = "\(summary.itemsFailed) item(s) failed: " + summary.failedItems.prefix(5).joined(separator: "; ")
             }
+        } catch let stop as Interrupted {
+            // Every unit that started has committed: the counts so far are the run's.
+            summary = JobSummary(itemsOK: context.progress.ok, itemsFailed: context.progress.failed,
+                                 message: "after \(context.progress.ok) item(s) done; the next run does the rest")
+            errorText = "\(stop)"
+            exit = stop.exitStatus
+            logger.warning("run interrupted", metadata: ["signal": .string(stop.signalName),
+                                                        "items_ok": .int(context.progress.ok), "items_failed": .int(context.progress.failed)])
         } catch {
             summary = JobSummary()
             errorText = Secrets.shared.scrub("\(error)")
@@ -179,10 +191,15 @@ public struct JobRunner {
             exit = error is ConfigurationError ? .configuration : (isTransient(error) ? .temporaryFailure : .failed)
             logger.error("run failed", error: error)
         }
-        let status: RunLedger.Status = exit == .succeeded ? .succeeded : (exit == .partial ? .partial : .failed)
+        let status: RunLedger.Status = switch exit {
+            case .succeeded: .succeeded
+            case .partial: .partial
+            case .interrupted, .terminated: .interrupted
+            default: .failed
+        }
         let duration = Int(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
         do {
-            try context.unitOfWork("finish the run ledger") {
+            try context.unitOfWork("finish the run ledger", interruptible: false) {
                 try ledger.finish(runID, status: status, itemsOK: summary.itemsOK, itemsFailed: summary.itemsFailed,
                                   error: errorText, metadata: summary.metadata)
             }
@@ -196,8 +213,12 @@ public struct JobRunner {
         files.jobEvent(job: job.name, runID: runID, "run finished", metadata, durationMS: duration)
         if exit != .succeeded {
             var text = "\(job.name): run \(runID) \(status.rawValue)"
-            if !summary.message.isEmpty { text += ": \(summary.message)" }
-            if let errorText { text += summary.message.isEmpty ? ": " + errorText : "\n  " + errorText }
+            if status == .interrupted, let errorText {
+                text = "\(job.name): run \(runID) \(errorText) \(summary.message)"
+            } else {
+                if !summary.message.isEmpty { text += ": \(summary.message)" }
+                if let errorText { text += summary.message.isEmpty ? ": " + errorText : "\n  " + errorText }
+            }
             console.failureSummary(text)
         } else if console.showsProgress, !summary.message.isEmpty {
             Console.writeStderr("\(job.name): \(summary.message)")

@@ -4,7 +4,7 @@ import Postgres
 /// The `batch_runs` rows of one job: started, finished, skipped, and the ones a killed
 /// process left behind.
 public struct RunLedger {
-    public enum Status: String, Sendable, CaseIterable { case running, succeeded, partial, failed, skipped, abandoned }
+    public enum Status: String, Sendable, CaseIterable { case running, succeeded, partial, failed, skipped, abandoned, interrupted }
 
     /// The jobs that write to the ledger (the executables that run through `JobRunner`).
     public static let jobs = ["status-collect", "rate-calc", "backup", "usage-aggregate", "invoice", "monthly-report", "maintenance",

@@ -73,9 +73,12 @@ public struct ChildProcess {
 
         var stdoutLimit = 0
         if case .capture(let limit) = output { stdoutLimit = limit }
-        let (out, err) = drain(stdout: outPipe?.read, stdoutLimit: stdoutLimit, stderr: errPipe.read, stderrLimit: stderrLimit)
+        // A stop signal ends the child (its guard kills the whole group), then the run.
+        let (out, err) = drain(stdout: outPipe?.read, stdoutLimit: stdoutLimit, stderr: errPipe.read, stderrLimit: stderrLimit,
+                               onStop: { kill(pid, SIGTERM) })
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        try StopRequest.check()
         return Result(status: ns_wait_status_code(status), stdout: out,
                       stderr: String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -88,14 +91,21 @@ public struct ChildProcess {
         return (fds[0], fds[1])
     }
 
-    /// Reads both pipes until both close; bytes beyond a limit are read and dropped.
-    private static func drain(stdout: Int32?, stdoutLimit: Int, stderr: Int32, stderrLimit: Int) -> (Data, Data) {
+    /// Reads both pipes until both close; bytes beyond a limit are read and dropped. Looks for a
+    /// stop signal every quarter second (it may be delivered to another thread) and calls `onStop` once.
+    private static func drain(stdout: Int32?, stdoutLimit: Int, stderr: Int32, stderrLimit: Int,
+                              onStop: () -> Void) -> (Data, Data) {
         var out = Data(), err = Data()
         var open: [Int32] = [stderr] + (stdout.map { [$0] } ?? [])
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var stopped = false
         while !open.isEmpty {
+            if !stopped, StopRequest.signal != nil {
+                stopped = true
+                onStop()
+            }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+            if poll(&fds, nfds_t(fds.count), 250) < 0 {
                 if errno == EINTR { continue }
                 break
             }

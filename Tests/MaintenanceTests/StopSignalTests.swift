@@ -1,0 +1,46 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `maintenance` and `maintenance analyze` stopped by SIGTERM / SIGINT mid-run: the unit in
+/// progress commits, no later step starts (no health snapshot, no analysis mailed), the run is
+/// `interrupted` with exit 143 / 130, and the next run does the whole work.
+final class StopSignalTests: DatabaseTestCase {
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "MAINTENANCE_ARCHIVE_DIR": root + "/archive",
+         "MAINTENANCE_HEALTH_SKIP": "backup_age"].merging(extra) { $1 }
+    }
+
+    func count(_ table: String) throws -> Int { try db.connection.query("SELECT count(*) AS n FROM \(table)").first!.int("n") }
+
+    func testMaintenanceStopsBeforeItsNextStep() throws {
+        let arguments = ["--now", "2026-12-06T04:00"]
+        for (signal, code) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+            let stopped = try runStopped("maintenance", arguments, environment: environment(), signal: signal, holding: "batch_failures", in: db)
+            XCTAssertEqual(stopped.status, code, stopped.stderr)
+            XCTAssertEqual(try count("health_snapshot"), 0, "the health report, the last step, never started")
+        }
+        let whole = try runToEnd("maintenance", arguments, environment: environment())
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertEqual(try count("health_snapshot"), 1)
+        XCTAssertEqual(try db.connection.query("SELECT status FROM batch_runs WHERE job = 'maintenance' ORDER BY id").rows.map { try $0.string("status") },
+                       ["interrupted", "interrupted", "succeeded"])
+    }
+
+    func testAnalyzeStopsBeforeMailing() throws {
+        let sink = try SMTPSink()
+        let env = environment(["MAINTENANCE_REPORT_EMAILS": "ops@nightshift.example", "SMTP_URL": sink.url, "SMTP_STARTTLS": "off",
+                               "SMTP_FROM": "nightshift@nightshift.example"])
+        let arguments = ["analyze", "--now", "2026-12-07T05:00"]
+        for (signal, code) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+            let stopped = try runStopped("maintenance", arguments, environment: env, signal: signal, holding: "performance_analysis", in: db)
+            XCTAssertEqual(stopped.status, code, stopped.stderr)
+        }
+        XCTAssertEqual(try sink.messages().count, 0, "no mail started after the signal")
+        let whole = try runToEnd("maintenance", arguments, environment: env)
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertEqual(try sink.messages().count, 1)
+        XCTAssertEqual(try db.connection.query("SELECT status FROM batch_runs WHERE job = 'maintenance-analyze' ORDER BY id").rows.map { try $0.string("status") },
+                       ["interrupted", "interrupted", "succeeded"])
+    }
+}
