@@ -14,6 +14,7 @@ final class StopSignalTests: BackupTestCase {
                            "interrupted")
             let left = (try? FileManager.default.contentsOfDirectory(atPath: backupDirectory)) ?? []
             XCTAssertEqual(left.filter { $0.hasSuffix(".dump") }, [], "no backup under a final name")
+            XCTAssertEqual(left.filter { $0.contains(".partial") }, [], "the partial file removed")
             XCTAssertEqual(try runToEnd("/usr/bin/pgrep", ["-f", "pg_dump.*\(db.name)"], environment: [:]).stdout, "",
                            "pg_dump is not left running")
         }
