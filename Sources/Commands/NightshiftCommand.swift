@@ -10,7 +10,7 @@ public struct NightshiftCommand: AsyncParsableCommand {
         abstract: "The operator's tool for the Nightshift batch suite.",
         discussion: "Exit codes: 0 ok, 2 failed, 64 usage, 75 database unreachable, 78 configuration. `check` exits 0 or 2 only; `health` 1 when a check is not ok.",
         subcommands: [NightshiftMigrate.self, NightshiftCheck.self, NightshiftRuns.self, NightshiftFailures.self, NightshiftHealth.self,
-                      NightshiftCrontab.self, NightshiftLogProbe.self])
+                      NightshiftCrontab.self, NightshiftSystemd.self, NightshiftKubernetes.self, NightshiftLogProbe.self])
 }
 
 /// Runs `body` with the suite's exit codes for failures.
@@ -128,12 +128,14 @@ public struct NightshiftCrontab: AsyncParsableCommand {
         commandName: "crontab", abstract: "Print the suite's crontab with this install's absolute paths.")
     @Option(help: "Config file the scheduled commands should use (default: NIGHTSHIFT_CONFIG, else config.json in the install).")
     public var config: String?
+    @Flag(help: "The template as shipped (the file `crontab`), paths under /opt/nightshift.") public var template = false
 
     public func run() async throws {
-        guard let home = InstallPaths.home else {
-            Console.writeStderr("nightshift: cannot find the suite's crontab file above \(InstallPaths.binDirectory)")
-            throw ExitCode(ExitStatus.failed.rawValue)
+        if template {
+            print(OperatorTools.Crontab.template, terminator: "")
+            return
         }
+        let home = try installHome()
         try await operate {
             let (text, warnings) = try await OperatorTools.Crontab.forInstall(
                 home: home, binDirectory: InstallPaths.binDirectory, configOption: config,

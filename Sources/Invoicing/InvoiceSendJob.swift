@@ -12,7 +12,9 @@ public struct InvoiceSendJob: Job {
         public init() {}
     }
 
-    public static let name = "invoice"
+    public static let name = "invoice-send"
+    /// Never alongside `invoice`: the two share the mails (and their dead letters).
+    public static let lockName = InvoiceJob.name
     public let options: Options
     let mailSettings: MailSettings
     let templates: TextTemplates

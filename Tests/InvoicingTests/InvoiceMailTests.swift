@@ -116,7 +116,7 @@ final class InvoiceMailTests: DatabaseTestCase {
         XCTAssertEqual(try invoice(["--send", "--now", "2026-11-01T07:00"], smtp: sink.url).status, 0)
         XCTAssertEqual(try invoice(["send"], smtp: sink.url).status, 0)
         XCTAssertEqual(try sink.messages().count, 3)
-        let runs = try db.connection.query("SELECT metadata->>'mailed' AS m FROM batch_runs WHERE job = 'invoice' ORDER BY id").rows
+        let runs = try db.connection.query("SELECT metadata->>'mailed' AS m FROM batch_runs WHERE job IN ('invoice', 'invoice-send') ORDER BY id").rows
         XCTAssertEqual(try runs.map { try $0.string("m") }, ["3", "0", "0"])
     }
 

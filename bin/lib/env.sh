@@ -154,3 +154,20 @@ CONF
 nginx_stop() {
     if [ -s "$NGINX_DIR/nginx.pid" ]; then kill "$(cat "$NGINX_DIR/nginx.pid")" 2>/dev/null || true; rm -f "$NGINX_DIR/nginx.pid"; fi
 }
+
+# Test-harness tools from PyPI in a virtualenv under var/pytools (made once per pinned set):
+# kubernetes-validate (the CronJobs against the Kubernetes schemas, offline) and prometheus-client
+# (its exposition-format parser reads `nightshift metrics`).
+PY_TOOLS=(kubernetes-validate==1.37.0 prometheus-client==0.26.0)
+py_tools() {
+    local dir="$VAR/pytools" stamp="${PY_TOOLS[*]}"
+    if [ "$(cat "$dir/.pinned" 2>/dev/null)" != "$stamp" ]; then
+        log "installing test tools from PyPI: $stamp"
+        rm -rf "$dir"
+        python3 -m venv "$dir"
+        "$dir/bin/pip" install -q --disable-pip-version-check "${PY_TOOLS[@]}"
+        echo "$stamp" > "$dir/.pinned"
+    fi
+    export NIGHTSHIFT_TEST_PYTHON="$dir/bin/python"
+    export NIGHTSHIFT_TEST_KUBERNETES_VALIDATE="$dir/bin/kubernetes-validate"
+}

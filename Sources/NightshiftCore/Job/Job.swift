@@ -7,6 +7,8 @@ public protocol Job {
     associatedtype Options: Sendable
     /// The command name, used as the ledger's job name and the lock's name.
     static var name: String { get }
+    /// The advisory lock's name: the job's own, unless runs of two jobs must never overlap.
+    static var lockName: String { get }
     /// Built in one step from its options and settings (no setting filled in later). A bad value
     /// throws `ConfigurationError` (or is collected by `config`); `clock` is the run's, fixed by
     /// `--now`, for checks that depend on the time.
@@ -16,6 +18,7 @@ public protocol Job {
 
 extension Job {
     public var name: String { Self.name }
+    public static var lockName: String { name }
 }
 
 /// What a job hands its work: the connection, the clock, the logger and the dead-letter list.
@@ -38,8 +41,10 @@ public final class JobContext {
     var progress = (ok: 0, failed: 0)
     let output: ReportOutput
 
+    /// `deadLetterJob`: the job name its dead letters go under (the lock's: jobs that share a lock
+    /// share their items, e.g. `invoice --send` and `invoice send`).
     public init(db: Connection, logger: Logger, clock: Clock, settings: CoreSettings, runID: Int64?, lockKey: Int64? = nil,
-                output: ReportOutput, isWatched: Bool = false) {
+                output: ReportOutput, isWatched: Bool = false, deadLetterJob: String? = nil) {
         self.output = output
         self.isWatched = isWatched
         self.db = db
@@ -48,7 +53,7 @@ public final class JobContext {
         self.settings = settings
         self.runID = runID
         self.lockKey = lockKey
-        self.failures = runID.map { FailureLog(db: db, job: logger.job, runID: $0) }
+        self.failures = runID.map { FailureLog(db: db, job: deadLetterJob ?? logger.job, runID: $0) }
     }
 
     /// A line of the run's report (a dry run's account of what it would do), for the command layer

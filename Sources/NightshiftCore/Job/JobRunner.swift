@@ -82,7 +82,7 @@ public struct JobRunner {
 
         func context(_ db: Connection, runID: Int64?, lockKey: Int64?) -> JobContext {
             JobContext(db: db, logger: logger, clock: clock, settings: settings, runID: runID, lockKey: lockKey, output: output,
-                       isWatched: console.showsProgress)
+                       isWatched: console.showsProgress, deadLetterJob: J.lockName)
         }
     }
 
@@ -145,7 +145,7 @@ public struct JobRunner {
         let (job, files, console, arguments) = (run.job, run.files, run.console, run.arguments)
         let ledger = RunLedger(db: db, job: job.name)
         let runID: Int64
-        let lockKey = Database.lockKey("nightshift.job.\(job.name)")
+        let lockKey = Database.lockKey("nightshift.job.\(J.lockName)")
         do {
             // Session-level lock: a killed process's session ends and the lock goes with it.
             guard try db.tryAdvisoryLock(lockKey) else {

@@ -6,9 +6,8 @@ import Postgres
 public struct RunLedger {
     public enum Status: String, Sendable, CaseIterable { case running, succeeded, partial, failed, skipped, abandoned, interrupted }
 
-    /// The jobs that write to the ledger (the executables that run through `JobRunner`).
-    public static let jobs = ["status-collect", "rate-calc", "backup", "usage-aggregate", "invoice", "monthly-report", "maintenance",
-                                    "maintenance-analyze"]
+    /// The jobs that write to the ledger: the registry's.
+    public static let jobs = JobRegistry.jobs.map(\.name)
 
     let db: Connection
     let job: String
