@@ -80,11 +80,15 @@ let package = Package(
                                                        .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("SQL"), .copy("Migrations")]),
         .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups", "Mail"], resources: [.copy("Migrations")]),
+        // The operations layer: watch (schedules, ledger and data against the registry), alerts and
+        // their delivery, metrics, the status page.
+        .target(name: "Operations", dependencies: ["NightshiftCore", "Postgres", "Mail", "Web", "Backups", "StatusCollection"],
+                resources: [.copy("Migrations")]),
 
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
             "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "MonthlyReports", "Maintenance", "Mail",
-            "OperatorTools",
+            "OperatorTools", "Operations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -117,6 +121,7 @@ let package = Package(
                                                               .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Commands", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Commands", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -17,6 +17,11 @@ public struct BackupEntry: Sendable {
 
 /// What a backup directory holds: backups with their manifests, and leftovers of killed runs.
 public struct BackupCatalog: Sendable {
+    /// When the newest verified backup of `database` in `directory` was taken; nil when none is.
+    public static func newestVerified(in directory: String, database: String) -> Date? {
+        (try? scan(directory))?.entries(of: database).filter(\.isVerified).map(\.name.time).max()
+    }
+
     public let directory: String
     /// Newest first.
     public let entries: [BackupEntry]

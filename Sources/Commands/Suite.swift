@@ -3,13 +3,14 @@ import Maintenance
 import Mail
 import MonthlyReports
 import NightshiftCore
+import Operations
 import StatusCollection
 import WorkingRates
 
 extension Schema {
     /// Every table of the suite, from the modules that own them; `nightshift migrate` applies
     /// it and every job checks it is current before it starts.
-    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports, .maintenance])
+    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports, .maintenance, .operations])
 }
 
 extension ModuleCheck {

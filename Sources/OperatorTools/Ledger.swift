@@ -26,7 +26,7 @@ public enum LedgerReport {
         return try table(result)
     }
 
-    static func table(_ result: QueryResult) throws -> [[String: String?]] {
+    public static func table(_ result: QueryResult) throws -> [[String: String?]] {
         try result.rows.map { row in
             var record = [String: String?]()
             for column in result.columns { record[column] = try row.raw(column) }

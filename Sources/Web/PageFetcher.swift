@@ -34,7 +34,24 @@ public final class PageFetcher {
         return try perform(url, protocols: allowed.joined(separator: ","))
     }
 
-    private func perform(_ url: String, protocols: String) throws -> HTTPResponse {
+    /// One POST of `body` (`contentType`, e.g. application/json) to an http(s) URL — a webhook,
+    /// a heartbeat, a Pushgateway. Failures throw `FetchError` as for `fetch`.
+    public func post(_ url: String, body: [UInt8], contentType: String) throws -> HTTPResponse {
+        guard let scheme = URLComponents(string: url)?.scheme?.lowercased() else { throw FetchError.invalidURL(url) }
+        guard ["http", "https"].contains(scheme) else { throw FetchError.disallowedScheme(scheme) }
+        let headers = curl_slist_append(nil, "Content-Type: \(contentType)")
+        defer { curl_slist_free_all(headers) }
+        return try perform(url, protocols: "http,https") {
+            ns_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { bytes in
+                _ = ns_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+            ns_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+            ns_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        }
+    }
+
+    private func perform(_ url: String, protocols: String, request: () -> Void = {}) throws -> HTTPResponse {
         curl_easy_reset(handle)
         let sink = BodySink(limit: policy.maxBytes, budget: budget)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
@@ -57,6 +74,7 @@ public final class PageFetcher {
             ns_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
             ns_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION, bodySinkWrite)
             ns_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
+            request()
             return curl_easy_perform(handle)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -12,6 +12,9 @@ replace the default headers (e.g. a Content-Type with a charset). Special paths 
   /_flaky/<path>?fail=N         first N requests for that path get 503, then the file
   /_gzip/<path>                 the file, gzip-compressed; 406 when the client does not accept gzip
                                 (so a test of decompression fails if the negotiation breaks)
+  /_hook/<path>  (GET or POST)  a webhook receiver: appends {method, content_type, body} as a JSON line
+                                to <root>/<path>.requests, answers the status in <root>/<path>.status
+                                (200 when there is none)
 """
 import argparse, gzip, json, os, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,9 +47,33 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_POST(self):
+        path = unquote(urlsplit(self.path).path)
+        if not path.startswith("/_hook/"):
+            return self.send(405, b"")
+        self.hook(path[len("/_hook"):])
+
+    def hook(self, path):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+        full = os.path.realpath(os.path.join(self.server.root, path.lstrip("/")))
+        if not full.startswith(self.server.root):
+            return self.send(404, b"")
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        status = 200
+        if os.path.isfile(full + ".status"):
+            with open(full + ".status") as f:
+                status = int(f.read().strip())
+        record = {"method": self.command, "content_type": self.headers.get("Content-Type"),
+                  "body": body.decode("utf-8", "replace"), "status": status}
+        with open(full + ".requests", "a") as f:
+            f.write(json.dumps(record) + "\n")
+        return self.send(status, b"ok", {"Content-Type": "text/plain"})
+
     def do_GET(self):
         url = urlsplit(self.path)
         path, query = unquote(url.path), parse_qs(url.query)
+        if path.startswith("/_hook/"):
+            return self.hook(path[len("/_hook"):])
         q = lambda k, d: query.get(k, [d])[0]
         if path == "/_health":
             return self.send(200, b"ok", {"Content-Type": "text/plain"})

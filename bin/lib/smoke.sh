@@ -231,6 +231,16 @@ python3 -c 'import json,sys; a=json.load(sys.stdin); assert any(j["job"] == "sta
     || fail "the analysis lists status-collect's week: $OUT"
 expect 1 "nightshift health" -- "$BIN/nightshift" health
 grep -q "^WARNING  job_status-collect: " <<<"$OUT" || fail "nightshift health shows the warning: $OUT"
+expect 0 "nightshift watch (quiet)" -- env WATCH_SKIP=backup_age "$BIN/nightshift" watch
+[ -z "$OUT$ERR" ] || fail "a watch under cron printed output: $OUT$ERR"
+expect 0 "nightshift watch --verbose" -- env WATCH_SKIP=backup_age "$BIN/nightshift" watch --verbose
+expect 0 "nightshift alerts" -- "$BIN/nightshift" alerts
+grep -q "^id" <<<"$OUT" || fail "nightshift alerts prints its table: $OUT"
+expect 64 "nightshift alerts snooze of an unknown job" -- "$BIN/nightshift" alerts snooze nosuchjob --until 2030-01-01T00:00
+expect 0 "nightshift systemd" -- "$BIN/nightshift" systemd "$VAR/smoke-units"
+[ -s "$VAR/smoke-units/nightshift-watch.timer" ] || fail "nightshift systemd wrote the watch's timer"
+expect 0 "nightshift kubernetes" -- "$BIN/nightshift" kubernetes --image nightshift:smoke
+[ "$(grep -c '^kind: CronJob$' <<<"$OUT")" = "$(grep -c '^# [a-z-]*: ' "$ROOT/crontab")" ] || fail "a CronJob per crontab entry: $OUT"
 
 for f in batch_processing.log batch_errors.log; do [ -s "$LOG_DIR/$f" ] || fail "$f written"; done
 grep -q '"level":"debug"' "$LOG_DIR/batch_processing.log" && fail "no debug line in a log kept at info"

@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 import NightshiftCore
 import Postgres
 
@@ -19,7 +20,7 @@ public struct MaintenanceAnalyzeJob: Job {
     public init(options: Options, config: ConfigValues, core: CoreSettings, clock: Clock) throws {
         self.options = options
         slowerPercent = try config.int("maintenance.slower_percent", default: 50, range: 1...10_000)
-        letters = try OperatorLetters.load(config)
+        letters = try OperatorLetters.load(config, key: "maintenance.report_emails", kind: "report")
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {

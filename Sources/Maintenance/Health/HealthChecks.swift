@@ -231,8 +231,7 @@ struct HealthChecks {
     /// The newest verified backup of this database: over 26 hours warns, over 50 is critical.
     private func backupAge() -> Check {
         guard let database = try? db.query("SELECT current_database() AS db").first?.string("db"),
-              let catalog = try? BackupCatalog.scan(backupSettings.directory),
-              let newest = catalog.entries(of: database).filter(\.isVerified).map(\.name.time).max() else {
+              let newest = BackupCatalog.newestVerified(in: backupSettings.directory, database: database) else {
             return Check("backup_age", .critical, "no verified backup of this database in \(backupSettings.directory)")
         }
         let hours = now.timeIntervalSince(newest) / 3600

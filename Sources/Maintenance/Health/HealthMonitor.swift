@@ -25,7 +25,7 @@ public struct HealthMonitor {
         let skip = Set((try config.optionalString("maintenance.health_skip") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         return HealthMonitor(skip: skip, directories: ["logs": core.logDirectory, "output": output, "backups": backup.directory],
-                             backupSettings: backup, letters: try OperatorLetters.load(config),
+                             backupSettings: backup, letters: try OperatorLetters.load(config, key: "maintenance.report_emails", kind: "report"),
                              upkeep: try MaintenanceSettings.load(config).upkeep)
     }
 

@@ -25,6 +25,8 @@ public enum ConfigKeys {
         "log.archive_after_days", "log.archive_keep_days", "maintenance.analyze_changed_percent", "maintenance.vacuum_dead_percent",
         "maintenance.reindex_bloat_percent", "maintenance.reindex_min_mb", "maintenance.health_skip", "maintenance.report_emails",
         "maintenance.slower_percent",
+        "watch.alert_emails", "watch.webhook_url", "watch.heartbeat_url", "watch.repeat_minutes", "watch.dead_letter_threshold",
+        "watch.backup_max_age_hours", "watch.skip", "metrics.textfile",
     ]
 
     public static let all: Set<String> = Set(documented + retryBlocks.flatMap { block in retryFields.map { "\(block).\($0)" } })

@@ -84,6 +84,10 @@ public enum JobRegistry {
                      summary: "Mondays at 05:00; the past week's performance against the week before (jobs, slowest statements, "
                         + "table growth, API calls by company), stored and mailed to maintenance.report_emails.",
                      maxDuration: 30 * 60, grace: 2 * 3600, randomizedDelay: 600),
+        ScheduledJob(name: "watch", executable: "nightshift", arguments: ["watch"], schedule: "*/5 * * * *",
+                     summary: "every 5 minutes; checks every job above against this schedule and the data (missed, late, "
+                        + "failing, too long, backlogs), sends alerts and recoveries, writes the metrics file.",
+                     maxDuration: 4 * 60, grace: 5 * 60, criticality: .critical, failuresBeforeAlert: 2),
     ]
 
     public static func job(named name: String) -> ScheduledJob? { jobs.first { $0.name == name } }

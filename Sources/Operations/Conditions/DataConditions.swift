@@ -1,0 +1,82 @@
+import Backups
+import Foundation
+import NightshiftCore
+import Postgres
+import StatusCollection
+
+/// Beyond pings, what the data itself shows: the last slot's samples, yesterday's rate days and
+/// usage day, the dead-letter backlog, the newest verified backup.
+struct DataConditions {
+    let db: Connection
+    let now: Date
+    let settings: WatchSettings
+    let core: CoreSettings
+
+    func evaluate() throws -> [Condition] {
+        try [samples(), rateDays(), usageDay(), deadLetters()].compactMap { $0 } + [backupAge()].compactMap { $0 }
+    }
+
+    /// Every business open in the last slot whose collection should be over has an ok sample.
+    func samples() throws -> Condition? {
+        guard let job = JobRegistry.job(named: "status-collect"),
+              let due = job.schedule.previous(atOrBefore: now.addingTimeInterval(-TimeInterval(job.grace)), in: core.timeZone) else { return nil }
+        let slot = CollectionPlan.slot(for: due, intervalMinutes: core.statusCollectionIntervalMinutes)
+        let missing = try CollectionPlan.dueBusinesses(db, slot: slot, bufferMinutes: settings.collectionBufferMinutes, force: false, onlyIDs: [])
+        guard !missing.isEmpty else { return nil }
+        let names = missing.prefix(5).map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
+        return Condition("samples_missing", job: job.name, .critical,
+                         "\(missing.count) business(es) open at \(LocalTime.isoTimestamp(slot, in: core.timeZone)) without a sample: \(names)"
+                         + (missing.count > 5 ? ", …" : ""))
+    }
+
+    /// Business days over long enough for rate-calc (every 6 hours) to have computed them: each
+    /// business with samples in the day has its rates. The day checked is the one 37 hours back in
+    /// the business's zone (an overnight day ends at 05:00 the next morning; computed by 13:00).
+    func rateDays() throws -> Condition? {
+        let rows = try db.query("""
+            SELECT b.id, b.name, d.day
+              FROM business b
+             CROSS JOIN LATERAL (SELECT (($1::timestamptz - interval '37 hours') AT TIME ZONE b.time_zone)::date AS day) d
+             CROSS JOIN LATERAL business_window(d.day, b.open_time, b.close_time, b.time_zone) w
+             WHERE b.active
+               AND EXISTS (SELECT 1 FROM status_collection sc WHERE sc.business_id = b.id AND sc.slot >= w.opens AND sc.slot < w.closes)
+               AND NOT EXISTS (SELECT 1 FROM business_daily bd WHERE bd.business_id = b.id AND bd.business_day = d.day)
+             ORDER BY b.id
+            """, [now]).rows
+        guard let first = rows.first else { return nil }
+        let names = try rows.prefix(5).map { "\(try $0.string("name")) (\(try $0.int("id")))" }.joined(separator: ", ")
+        return Condition("rate_days_missing", job: "rate-calc", .warning,
+                         "\(rows.count) business(es) without rates for their business day \(try first.string("day")): \(names)")
+    }
+
+    /// Yesterday's system-wide usage row, once usage-aggregate (03:00) and its grace are past.
+    func usageDay() throws -> Condition? {
+        let row = try db.query("""
+            SELECT d.day,
+                   EXISTS (SELECT 1 FROM company WHERE active AND (created_at AT TIME ZONE $2::text)::date < d.day) AS expected,
+                   EXISTS (SELECT 1 FROM usage_log WHERE company_id IS NULL AND usage_date = d.day) AS present
+              FROM (SELECT (($1::timestamptz - interval '29 hours') AT TIME ZONE $2::text)::date AS day) d
+            """, [now, core.timeZone.identifier]).first!
+        guard try row.bool("expected"), try !row.bool("present") else { return nil }
+        return Condition("usage_day_missing", job: "usage-aggregate", .warning, "no usage_log rows for \(try row.string("day"))")
+    }
+
+    func deadLetters() throws -> Condition? {
+        let open = try db.query("SELECT count(*) AS n FROM batch_failures WHERE resolved_at IS NULL").first!.int("n")
+        guard open > settings.deadLetterThreshold else { return nil }
+        return Condition("dead_letters", .warning,
+                         "\(open) open dead-letter items (threshold \(settings.deadLetterThreshold)): see `nightshift failures`")
+    }
+
+    func backupAge() -> Condition? {
+        guard let directory = settings.backupDirectory,
+              let database = try? db.query("SELECT current_database() AS db").first?.string("db") else { return nil }
+        guard let newest = BackupCatalog.newestVerified(in: directory, database: database) else {
+            return Condition("backup_age", job: "backup", .critical, "no verified backup of \(database) in \(directory)")
+        }
+        let age = now.timeIntervalSince(newest)
+        guard age > TimeInterval(settings.backupMaxAgeHours * 3600) else { return nil }
+        return Condition("backup_age", job: "backup", .critical,
+                         "the newest verified backup of \(database) is \(Span.text(age)) old (limit \(settings.backupMaxAgeHours) h)")
+    }
+}

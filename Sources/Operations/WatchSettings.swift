@@ -1,0 +1,53 @@
+import Foundation
+import Mail
+import NightshiftCore
+
+/// `watch.*` (env `WATCH_*`) and `metrics.textfile` (`METRICS_TEXTFILE`).
+public struct WatchSettings: Sendable {
+    /// Where alert notices are mailed (through the outbox); none: no mail.
+    public var letters: OperatorLetters
+    /// Each notice is POSTed here as JSON (a Slack-compatible `text` field); nil: no webhook.
+    public var webhookURL: String?
+    /// Called (GET) after every watch that ran to the end, for a check outside (healthchecks.io).
+    public var heartbeatURL: String?
+    /// An alert still firing is notified again after this many minutes.
+    public var repeatMinutes: Int
+    public var deadLetterThreshold: Int
+    public var backupMaxAgeHours: Int
+    /// Condition keys (or their prefixes before `:`) not evaluated, e.g. `backup_age` on a host
+    /// that keeps no backups.
+    public var skip: Set<String>
+    /// The Prometheus textfile written after each run (node_exporter's textfile collector).
+    public var metricsTextfile: String?
+    var collectionBufferMinutes: Int
+    /// nil when `backup_age` is skipped.
+    var backupDirectory: String?
+
+    public static func load(_ config: ConfigValues) throws -> WatchSettings {
+        let skip = Set(try (config.optionalString("watch.skip") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        func url(_ key: String) throws -> String? {
+            guard let text = try config.optionalString(key), !text.isEmpty else { return nil }
+            guard let scheme = URLComponents(string: text)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+                throw ConfigurationError(key: key, source: config.source(of: key), expected: "an http(s) URL")
+            }
+            return text
+        }
+        let textfile = try config.optionalString("metrics.textfile")
+        return WatchSettings(
+            letters: try OperatorLetters.load(config, key: "watch.alert_emails", kind: "alert"),
+            webhookURL: try url("watch.webhook_url"),
+            heartbeatURL: try url("watch.heartbeat_url"),
+            repeatMinutes: try config.int("watch.repeat_minutes", default: 240, range: 5...10_080),
+            deadLetterThreshold: try config.int("watch.dead_letter_threshold", default: 50, range: 0...1_000_000),
+            backupMaxAgeHours: try config.int("watch.backup_max_age_hours", default: 26, range: 1...8760),
+            skip: skip,
+            metricsTextfile: textfile?.isEmpty == false ? textfile : nil,
+            collectionBufferMinutes: try config.int("status_collection.buffer_minutes", default: 30, range: 0...240),
+            backupDirectory: skip.contains("backup_age") ? nil : try config.string("backup.dir", default: "backups"))
+    }
+
+    func skips(_ condition: Condition) -> Bool {
+        skip.contains(condition.key) || skip.contains(String(condition.key.split(separator: ":").first ?? ""))
+    }
+}
