@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         // The reports' CSV files (quoting by RFC 4180; its reader parses them back in tests).
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        // The Prometheus exposition format (`nightshift metrics`, the textfile) from the Swift server
+        // ecosystem's client rather than by hand: names, labels, escaping and histograms as Prometheus reads them.
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // C shims: one system library each, found through pkg-config.
@@ -82,7 +85,8 @@ let package = Package(
         .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups", "Mail"], resources: [.copy("Migrations")]),
         // The operations layer: watch (schedules, ledger and data against the registry), alerts and
         // their delivery, metrics, the status page.
-        .target(name: "Operations", dependencies: ["NightshiftCore", "Postgres", "Mail", "Web", "Backups", "StatusCollection"],
+        .target(name: "Operations", dependencies: ["NightshiftCore", "Postgres", "Mail", "Web", "Backups", "StatusCollection",
+                                                   .product(name: "Prometheus", package: "swift-prometheus")],
                 resources: [.copy("Migrations")]),
 
         // The command layer: option groups shared by every executable, and `run()` written once.

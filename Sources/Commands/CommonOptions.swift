@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NightshiftCore
+import Operations
 
 /// Options every command takes. Each executable embeds them with `@OptionGroup`.
 public struct RunOptions: ParsableArguments {
@@ -99,7 +100,10 @@ extension JobCommand {
     /// The job this command describes, run through the shared life cycle; tests call it with
     /// their own environment on a command parsed from real argv.
     public func execute(arguments: [String], environment: [String: String]? = nil) async -> ExitStatus {
-        await JobRunner(environment: environment, schema: .suite)
+        await JobRunner(environment: environment, schema: .suite, afterRun: { config in
+            let metrics = try MetricsPublisher.load(config)
+            return { db in try metrics.publish(db) }
+        })
             .run(Work.self, options: jobOptions, settings: common.settings(now: fixedNow, dryRun: isRehearsal), arguments: arguments)
     }
 }

@@ -46,6 +46,10 @@ public struct Row: Sendable {
         return value
     }
 
+    public func optionalDouble(_ column: String) throws -> Double? {
+        try raw(column) == nil ? nil : try double(column)
+    }
+
     /// A one-dimensional integer array without NULLs (`{1,2,3}` in text form).
     public func intArray(_ column: String) throws -> [Int] {
         let text = try string(column)

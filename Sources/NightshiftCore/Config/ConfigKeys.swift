@@ -26,7 +26,7 @@ public enum ConfigKeys {
         "maintenance.reindex_bloat_percent", "maintenance.reindex_min_mb", "maintenance.health_skip", "maintenance.report_emails",
         "maintenance.slower_percent",
         "watch.alert_emails", "watch.webhook_url", "watch.heartbeat_url", "watch.repeat_minutes", "watch.dead_letter_threshold",
-        "watch.backup_max_age_hours", "watch.skip", "metrics.textfile",
+        "watch.backup_max_age_hours", "watch.skip", "metrics.textfile", "metrics.pushgateway_url",
     ]
 
     public static let all: Set<String> = Set(documented + retryBlocks.flatMap { block in retryFields.map { "\(block).\($0)" } })

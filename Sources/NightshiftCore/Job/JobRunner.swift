@@ -8,11 +8,18 @@ public struct JobRunner {
     public var environment: [String: String]?
     /// What "the schema is current" means before a job starts: the program's modules' migrations.
     public var schema: Schema
+    /// Made from the configuration with the job (a bad setting is a configuration error, exit 78),
+    /// then called after each run's ledger row is finished (the metrics); what it throws then is
+    /// logged, never the run's outcome.
+    public typealias AfterRun = (_ config: ConfigValues) throws -> (_ db: Connection) throws -> Void
+    public var afterRun: AfterRun?
 
-    public init(clock: Clock = SystemClock(), environment: [String: String]? = nil, schema: Schema = Schema([.core])) {
+    public init(clock: Clock = SystemClock(), environment: [String: String]? = nil, schema: Schema = Schema([.core]),
+                afterRun: AfterRun? = nil) {
         self.clock = clock
         self.environment = environment
         self.schema = schema
+        self.afterRun = afterRun
     }
 
     /// Runs `job` and returns the process exit code. Never throws: every failure becomes a code.
@@ -23,6 +30,7 @@ public struct JobRunner {
         let config: ConfigValues
         let clock: Clock
         let job: J
+        let finished: ((Connection) throws -> Void)?
         do {
             config = try await ConfigValues.load(filePath: run.configPath, environment: environment, collecting: true)
         } catch {
@@ -35,6 +43,7 @@ public struct JobRunner {
             // `--now`: one fixed clock for the whole run, read in the configured zone.
             clock = try run.now.map { FixedClock(try TimestampArgument.parseNow($0, timeZone: settings.timeZone)) } ?? self.clock
             job = try J(options: options, config: config, core: settings, clock: clock)
+            finished = try afterRun?(config)
             try ConfigValues.raise(config.problems?.all ?? [])
         } catch let error as UsageError {
             Console.writeStderr("\(name): \(error)")
@@ -64,7 +73,7 @@ public struct JobRunner {
             Console.writeStderr("\(job.name): configuration error: log.dir (LOG_DIR=\(settings.logDirectory)): \(error)")
             return .configuration
         }
-        return execute(Prepared(job: job, settings: settings, clock: clock, logger: logger, files: files, console: console,
+        return execute(Prepared(job: job, settings: settings, finished: finished, clock: clock, logger: logger, files: files, console: console,
                                 dryRun: run.dryRun, output: run.output, arguments: arguments))
     }
 
@@ -72,6 +81,7 @@ public struct JobRunner {
     private struct Prepared<J: Job> {
         let job: J
         let settings: CoreSettings
+        let finished: ((Connection) throws -> Void)?
         let clock: Clock
         var logger: Logger
         let files: LogFiles
@@ -200,11 +210,14 @@ public struct JobRunner {
         let duration = Int(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
         do {
             try context.unitOfWork("finish the run ledger", interruptible: false) {
-                try ledger.finish(runID, status: status, itemsOK: summary.itemsOK, itemsFailed: summary.itemsFailed,
+                try ledger.finish(runID, status: status, exitCode: exit.rawValue, itemsOK: summary.itemsOK, itemsFailed: summary.itemsFailed,
                                   error: errorText, metadata: summary.metadata)
             }
         } catch {
             logger.error("cannot finish the run ledger", error: error)
+        }
+        if let finished = run.finished {
+            do { try finished(db) } catch { logger.warning("after the run", error: error) }
         }
         var metadata = summary.metadata
         metadata["status"] = .string(status.rawValue)

@@ -43,19 +43,19 @@ public struct RunLedger {
 
     public func recordSkipped(arguments: [String], reason: String) throws {
         try db.query("""
-            INSERT INTO batch_runs (job, arguments, host, pid, status, finished_at, error)
-            VALUES ($1, $2::text[], $3, $4, 'skipped', now(), $5)
+            INSERT INTO batch_runs (job, arguments, host, pid, status, finished_at, error, exit_code)
+            VALUES ($1, $2::text[], $3, $4, 'skipped', now(), $5, 0)
             """, [job, arguments, ProcessInfo.processInfo.hostName, Int(getpid()), reason])
     }
 
-    public func finish(_ runID: Int64, status: Status, itemsOK: Int, itemsFailed: Int, error: String?,
+    public func finish(_ runID: Int64, status: Status, exitCode: Int32, itemsOK: Int, itemsFailed: Int, error: String?,
                        metadata: RunMetadata) throws {
         let json = "{" + metadata.keys.sorted().map { "\(jsonQuoted($0)):\(metadata[$0]!.json)" }.joined(separator: ",") + "}"
         try db.query("""
             UPDATE batch_runs SET status = $2, finished_at = now(), items_ok = $3, items_failed = $4,
-                   error = $5, metadata = $6::jsonb
+                   error = $5, metadata = $6::jsonb, exit_code = $7
              WHERE id = $1
-            """, [runID, status.rawValue, itemsOK, itemsFailed, error.map(Secrets.shared.scrub), json])
+            """, [runID, status.rawValue, itemsOK, itemsFailed, error.map(Secrets.shared.scrub), json, Int(exitCode)])
     }
 }
 

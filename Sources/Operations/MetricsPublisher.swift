@@ -1,0 +1,35 @@
+import Foundation
+import NightshiftCore
+import Postgres
+import Web
+
+/// Where the metrics go after every run: the textfile (`metrics.textfile`) and a Pushgateway
+/// (`metrics.pushgateway_url`). A push is a POST — Pushgateway's push-add, which replaces only the
+/// metrics it carries — and carries the whole ledger's view, so a failed run never erases the
+/// last success.
+public struct MetricsPublisher {
+    public var textfile: String?
+    public var pushgateway: String?
+
+    public static func load(_ config: ConfigValues) throws -> MetricsPublisher {
+        func text(_ key: String) throws -> String? { try config.optionalString(key).flatMap { $0.isEmpty ? nil : $0 } }
+        let push = try text("metrics.pushgateway_url")
+        if let push, !["http", "https"].contains(URLComponents(string: push)?.scheme?.lowercased() ?? "") {
+            throw ConfigurationError(key: "metrics.pushgateway_url", source: config.source(of: "metrics.pushgateway_url"),
+                                     expected: "an http(s) URL such as http://pushgateway:9091/metrics/job/nightshift")
+        }
+        return MetricsPublisher(textfile: try text("metrics.textfile"), pushgateway: push)
+    }
+
+    public func publish(_ db: Connection) throws {
+        guard textfile != nil || pushgateway != nil else { return }
+        let exposition = try JobMetrics.exposition(db)
+        if let textfile { try DurableFiles.write(Data(exposition.utf8), to: textfile, mode: 0o644) }
+        if let pushgateway { try Self.push(exposition, to: pushgateway) }
+    }
+
+    public static func push(_ exposition: String, to url: String) throws {
+        let fetcher = PageFetcher(policy: FetchPolicy(), gate: HostGate(maxConnectionsPerHost: 1, minDelaySeconds: 0))
+        _ = try fetcher.post(url, body: Array(exposition.utf8), contentType: "text/plain; version=0.0.4")
+    }
+}
