@@ -9,7 +9,7 @@ public struct NightshiftCommand: AsyncParsableCommand {
         commandName: "nightshift",
         abstract: "The operator's tool for the Nightshift batch suite.",
         discussion: "Exit codes: 0 ok, 2 failed, 64 usage, 75 database unreachable, 78 configuration. `check` exits 0 or 2 only; `health` 1 when a check is not ok.",
-        subcommands: [NightshiftMigrate.self, NightshiftWatch.self, NightshiftAlerts.self, NightshiftMetrics.self, NightshiftCheck.self, NightshiftRuns.self, NightshiftFailures.self, NightshiftHealth.self,
+        subcommands: [NightshiftMigrate.self, NightshiftJobs.self, NightshiftWatch.self, NightshiftAlerts.self, NightshiftMetrics.self, NightshiftCheck.self, NightshiftRuns.self, NightshiftFailures.self, NightshiftHealth.self,
                       NightshiftCrontab.self, NightshiftSystemd.self, NightshiftKubernetes.self, NightshiftLogProbe.self])
 }
 

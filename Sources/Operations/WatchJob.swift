@@ -42,6 +42,9 @@ public struct WatchJob: Job {
         if context.isWatched || context.isDryRun {
             for condition in conditions { context.report("\(condition.severity.rawValue)\t\(condition.key)\t\(condition.summary)") }
         }
+        if let directory = options.htmlDirectory, !context.isDryRun {
+            try StatusPage.read(db, now: now, zone: context.settings.timeZone).write(to: directory)
+        }
         if let heartbeat = settings.heartbeatURL, !context.isDryRun {
             let fetcher = PageFetcher(policy: FetchPolicy(), gate: HostGate(maxConnectionsPerHost: 1, minDelaySeconds: 0))
             try context.run(Self.heartbeatStep, [heartbeat], into: &summary) { url in _ = try fetcher.fetch(url) }
