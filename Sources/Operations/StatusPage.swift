@@ -67,7 +67,7 @@ public struct StatusPage {
                 + "<td class=\"n\">\(line.openFailures)</td><td class=\"n\">\(line.openAlerts)</td></tr>"
         }.joined(separator: "\n")
         let alertRows = alerts.isEmpty ? "<p class=\"ok\">No open alerts.</p>" : "<table><tr><th>alert</th><th>severity</th><th>since</th><th>what</th></tr>\n"
-            + alerts.map { "<tr><td>\(e($0.key))</td><td class=\"\($0.severity)\">\(e($0.severity))</td><td>\(e(time($0.since)))</td><td>\(e($0.summary))</td></tr>" }
+            + alerts.map { "<tr><td>\(e($0.key))</td><td class=\"\($0.severity)\">\(e($0.severity))</td><td>\(e(time($0.since)))</td><td class=\"what\">\(e($0.summary))</td></tr>" }
                 .joined(separator: "\n") + "</table>"
         let stripRows = overview.lines.map { line -> String in
             let cells = (strips[line.job] ?? Array(repeating: nil, count: Self.hours)).enumerated().map { index, status -> String in
@@ -78,7 +78,7 @@ public struct StatusPage {
             return "<tr><td>\(e(line.job))</td><td class=\"strip\">\(cells)</td></tr>"
         }.joined(separator: "\n")
         let failureRows = failures.isEmpty ? "<p class=\"ok\">No open failures.</p>" : "<table><tr><th>job</th><th>item</th><th>last seen</th><th>error</th></tr>\n"
-            + failures.map { "<tr><td>\(e($0.job))</td><td>\(e($0.item))</td><td>\(e(time($0.lastSeen)))</td><td>\(e(String($0.error.prefix(160))))</td></tr>" }
+            + failures.map { "<tr><td>\(e($0.job))</td><td>\(e($0.item))</td><td>\(e(time($0.lastSeen)))</td><td class=\"what\">\(e(String($0.error.prefix(160))))</td></tr>" }
                 .joined(separator: "\n") + "</table>"
         let legend = ["succeeded", "partial", "failed", "abandoned", "interrupted", "running"]
             .map { "<i style=\"background:\(Self.colours[$0]!)\"></i> \($0)" }.joined(separator: " &nbsp; ") + " &nbsp; <i style=\"background:#e4e4e4\"></i> no run"
@@ -90,7 +90,7 @@ public struct StatusPage {
         body { font: 14px/1.4 "DejaVu Sans", sans-serif; margin: 24px; color: #222; }
         h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8px; }
         table { border-collapse: collapse; } td, th { padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
-        th { background: #f3f3f3; } td.n { text-align: right; } code { font-size: 13px; }
+        th { background: #f3f3f3; } td, th { white-space: nowrap; } td.what { white-space: normal; } td.n { text-align: right; } code { font-size: 13px; }
         .ok { color: #1f7a45; } .bad, .critical { color: #b52a2a; font-weight: bold; } .warning { color: #a06d00; font-weight: bold; } .none { color: #888; }
         .strip { white-space: nowrap; line-height: 0; } .strip i, .legend i { display: inline-block; width: 4px; height: 14px; margin-right: 1px; }
         .legend i { width: 10px; height: 10px; } .muted { color: #777; }
