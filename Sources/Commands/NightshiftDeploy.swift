@@ -12,6 +12,13 @@ func installHome() throws -> String {
     return home
 }
 
+/// The install's configuration in effect, its warnings on stderr.
+func installConfig(home: String, option: String?, command: String) async throws -> InstallConfig {
+    let install = try await InstallConfig.resolve(home: home, configOption: option, environment: ProcessInfo.processInfo.environment)
+    for warning in install.warnings { Console.writeStderr("nightshift \(command): warning: \(warning)") }
+    return install
+}
+
 public struct NightshiftSystemd: AsyncParsableCommand {
     public init() {}
     public static let configuration = CommandConfiguration(
@@ -26,8 +33,7 @@ public struct NightshiftSystemd: AsyncParsableCommand {
     public func run() async throws {
         let home = try installHome()
         try await operate {
-            let install = try await InstallConfig.resolve(home: home, configOption: config, environment: ProcessInfo.processInfo.environment)
-            for warning in install.warnings { Console.writeStderr("nightshift systemd: warning: \(warning)") }
+            let install = try await installConfig(home: home, option: config, command: "systemd")
             let units = SystemdUnits(binDirectory: InstallPaths.binDirectory, home: home, configPath: install.path, user: user,
                                      timeZone: try install.timeZone)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -53,8 +59,7 @@ public struct NightshiftKubernetes: AsyncParsableCommand {
     public func run() async throws {
         let home = try installHome()
         try await operate {
-            let install = try await InstallConfig.resolve(home: home, configOption: config, environment: ProcessInfo.processInfo.environment)
-            for warning in install.warnings { Console.writeStderr("nightshift kubernetes: warning: \(warning)") }
+            let install = try await installConfig(home: home, option: config, command: "kubernetes")
             let manifests = KubernetesManifests(image: image, namespace: namespace, timeZone: try install.timeZone,
                                                 configJSON: install.fileText)
             print(manifests.yaml(), terminator: "")

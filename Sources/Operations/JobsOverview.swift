@@ -34,7 +34,7 @@ public struct JobsOverview: Sendable {
               FROM unnest($1::text[], $2::text[]) AS j(job, lock_job)
               LEFT JOIN LATERAL (SELECT started_at, status FROM batch_runs WHERE job = j.job AND status NOT IN ('skipped', 'running')
                                   ORDER BY started_at DESC LIMIT 1) r ON true
-            """, [jobs.map(\.name), jobs.map { $0.name == "invoice-send" ? "invoice" : $0.name }]).rows
+            """, [jobs.map(\.name), jobs.map(\.lockName)]).rows
         let lines = try zip(jobs, rows).map { job, row -> Line in
             let status = try row.optionalString("last_status")
             let state = try row.bool("running") ? "running" : try row.optionalString("alert_kind") ?? status ?? "never run"

@@ -25,10 +25,12 @@ public struct ScheduledJob: Sendable {
     /// A systemd timer may start it up to this many seconds late (spreading the load of hosts);
     /// 0 where the start time matters.
     public let randomizedDelay: Int
+    /// The job whose lock and dead letters it shares (its own name unless two jobs share work).
+    public let lockName: String
 
     public init(name: String, executable: String, arguments: [String] = [], schedule: String, summary: String,
                 maxDuration: Int = 3600, grace: Int, criticality: Criticality = .normal, failuresBeforeAlert: Int = 1,
-                randomizedDelay: Int = 0) {
+                randomizedDelay: Int = 0, lockName: String? = nil) {
         self.name = name
         self.executable = executable
         self.arguments = arguments
@@ -39,6 +41,7 @@ public struct ScheduledJob: Sendable {
         self.criticality = criticality
         self.failuresBeforeAlert = failuresBeforeAlert
         self.randomizedDelay = randomizedDelay
+        self.lockName = lockName ?? name
     }
 
     /// The command line after the executable's path.
@@ -70,7 +73,7 @@ public enum JobRegistry {
         ScheduledJob(name: "invoice-send", executable: "invoice", arguments: ["send"], schedule: "40 * * * *",
                      summary: "hourly; mails what is still unsent (the SMTP server was down, a 4xx outlasted the retries). "
                         + "Finds nothing on almost every run; never sends an invoice twice.",
-                     maxDuration: 30 * 60, grace: 30 * 60, failuresBeforeAlert: 3, randomizedDelay: 120),
+                     maxDuration: 30 * 60, grace: 30 * 60, failuresBeforeAlert: 3, randomizedDelay: 120, lockName: "invoice"),
         ScheduledJob(name: "monthly-report", executable: "monthly-report", arguments: ["--send"], schedule: "0 7 2 * *",
                      summary: "monthly on the 2nd at 07:00; the previous month's reports (each company's usage, each business's "
                         + "working rates, the operator's month), made once from complete data and mailed once (a business's to "
