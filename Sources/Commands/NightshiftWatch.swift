@@ -7,7 +7,7 @@ public struct NightshiftWatch: JobCommand {
     public static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Check every job against its schedule, the ledger and the data; send alerts and recoveries (every 5 minutes).",
-        discussion: "Exit codes: 0 the watch ran (alerts or not), 1 a notice or the heartbeat not delivered, 75 database unreachable, 78 configuration.")
+        discussion: "Exit codes: 0 the watch ran (alerts or not), 1 a notice or the heartbeat not delivered, 75 database unreachable (its alert sent by direct mail and the webhook), 78 configuration.")
 
     @OptionGroup public var common: RunOptions
     @OptionGroup public var clock: NowOption

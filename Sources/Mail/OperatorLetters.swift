@@ -1,5 +1,4 @@
 import Foundation
-import Mail
 import NightshiftCore
 
 /// Letters to the operator — maintenance's reports (`maintenance.report_emails`), watch's alerts
@@ -8,7 +7,8 @@ import NightshiftCore
 public struct OperatorLetters: Sendable {
     public let recipients: [MailAddress]
     let settings: MailSettings?
-    let step: ItemStep<MailAddress>
+    /// Names the letters in logs and dead letters ("alert", "report").
+    let kind: String
 
     /// `key` lists the addresses (comma-separated); `kind` names the letters in logs and dead letters.
     public static func load(_ config: ConfigValues, key: String, kind: String) throws -> OperatorLetters {
@@ -20,10 +20,12 @@ public struct OperatorLetters: Sendable {
             }
             return address
         }
-        let step = ItemStep<MailAddress>(name: "\(kind)_mail", failureMessage: "\(kind) not mailed to the operator",
-                                         keys: { ["mail:\(kind):\($0.address)"] }, label: { "\(kind) to \($0.address)" },
-                                         isRepeatable: false)
-        return OperatorLetters(recipients: recipients, settings: recipients.isEmpty ? nil : try MailSettings.load(config), step: step)
+        return OperatorLetters(recipients: recipients, settings: recipients.isEmpty ? nil : try MailSettings.load(config), kind: kind)
+    }
+
+    var step: ItemStep<MailAddress> {
+        ItemStep(name: "\(kind)_mail", failureMessage: "\(kind) not mailed to the operator",
+                 keys: { [kind] in ["mail:\(kind):\($0.address)"] }, label: { [kind] in "\(kind) to \($0.address)" }, isRepeatable: false)
     }
 
     /// Mails `body` about `about` (e.g. `health:12`) to every recipient; nothing without any.
@@ -37,5 +39,28 @@ public struct OperatorLetters: Sendable {
             MailMessage(from: settings.from, to: [recipient], subject: subject, body: body + "\n", messageID: letter.messageID,
                         date: context.clock.now).rendered(timeZone: context.settings.timeZone)
         })
+    }
+
+    /// Mails straight over SMTP, not through the outbox: for when the database itself cannot be
+    /// reached. Retried with `smtp.retry`; returns the addresses (of `addresses`, some of the
+    /// recipients) not reached, with the reason.
+    public func sendDirect(to addresses: [MailAddress], subject: String, body: String, messageID: String, date: Date, timeZone: TimeZone,
+                           logger: Logger) -> [(address: String, reason: String)] {
+        guard let settings else { return [] }
+        let client = SMTPClient(server: settings.server)
+        let classifier = RetryClassifier(isTransient: { ($0 as? SMTPError)?.isTransient ?? false })
+        var missed: [(String, String)] = []
+        for recipient in addresses {
+            let message = MailMessage(from: settings.from, to: [recipient], subject: subject, body: body + "\n",
+                                      messageID: "\(messageID).\(recipient.address.replacingOccurrences(of: "@", with: ".at."))@\(settings.from.domain)",
+                                      date: date).rendered(timeZone: timeZone)
+            do {
+                _ = try retrying(settings.retry, classifier) { try client.send(message, from: settings.from, to: [recipient]) }
+                logger.info("mail sent directly", metadata: ["to": .string(recipient.address), "subject": .string(subject)])
+            } catch {
+                missed.append((recipient.address, Secrets.shared.scrub("\(error)")))
+            }
+        }
+        return missed
     }
 }

@@ -11,8 +11,7 @@ struct AlertBook {
     let now: Date
     let repeatAfter: TimeInterval
     let webhook: Bool
-    let database: String
-    let zone: TimeZone
+    let text: AlertText
 
     struct Open {
         let id: Int
@@ -69,34 +68,28 @@ struct AlertBook {
         return made
     }
 
-    enum Event: String { case fired, repeated, recovered }
+    /// An outage the watcher could only keep in its file, now the database answers again: a closed
+    /// `database_unreachable` alert (for `nightshift alerts`, and to excuse what it caused) and its
+    /// "recovered" notice. Once only, however often the file is found.
+    func recordOutage(_ outage: DatabaseOutage, runsDue: String) throws {
+        let condition = outage.condition
+        let row = try db.query("""
+            INSERT INTO alert (key, severity, summary, opened_at, last_seen_at, last_notified_at, notices, closed_at)
+            SELECT $1, 'critical', $2, $3, $4, $5, $6, $7
+             WHERE NOT EXISTS (SELECT 1 FROM alert WHERE key = $1 AND opened_at = $3)
+            RETURNING id
+            """, [condition.key, condition.summary, outage.since, outage.lastSeen, outage.lastNotified, outage.notices.count, now]).first
+        guard let id = try row?.int("id") else { return }
+        try notify(id, .recovered, condition, count: outage.notices.count + 1, openedAt: outage.since, note: runsDue)
+    }
 
-    private func notify(_ alertID: Int, _ event: Event, _ condition: Condition, count: Int, openedAt: Date? = nil) throws {
-        let (subject, body) = text(event, condition, count: count, openedAt: openedAt)
+    private func notify(_ alertID: Int, _ event: AlertEvent, _ condition: Condition, count: Int, openedAt: Date? = nil,
+                        note: String = "") throws {
+        let (subject, text) = text.notice(event, condition, count: count, openedAt: openedAt)
+        let body = note.isEmpty ? text : text + "\n" + note + "\n"
         try db.query("""
             INSERT INTO alert_notice (alert_id, event, subject, body, created_at, webhook_status) VALUES ($1, $2, $3, $4, $5, $6)
             """, [alertID, event.rawValue, subject, body, now, webhook ? "pending" : nil])
         try db.query("UPDATE alert SET last_notified_at = $2, notices = notices + 1 WHERE id = $1", [alertID, now])
-    }
-
-    func text(_ event: Event, _ condition: Condition, count: Int, openedAt: Date?) -> (subject: String, body: String) {
-        let at = LocalTime.isoTimestamp(now, in: zone)
-        switch event {
-        case .fired:
-            return ("[nightshift] \(database): \(condition.severity.rawValue.uppercased()) \(condition.key)",
-                    "\(condition.summary)\n\nSince \(at). " + snoozeHint(condition))
-        case .repeated:
-            return ("[nightshift] \(database): still \(condition.severity.rawValue.uppercased()) \(condition.key) (notice \(count))",
-                    "\(condition.summary)\n\nStill so at \(at). " + snoozeHint(condition))
-        case .recovered:
-            let lasted = openedAt.map { " after \(Span.text(now.timeIntervalSince($0)))" } ?? ""
-            return ("[nightshift] \(database): recovered \(condition.key)",
-                    "Recovered at \(at)\(lasted). It was: \(condition.summary)\n")
-        }
-    }
-
-    private func snoozeHint(_ condition: Condition) -> String {
-        guard let job = condition.job else { return "Open alerts: `nightshift alerts`.\n" }
-        return "Open alerts: `nightshift alerts`; to silence \(job) for a while: `nightshift alerts snooze \(job) --until TIME`.\n"
     }
 }

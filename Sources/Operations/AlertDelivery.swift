@@ -49,7 +49,9 @@ struct AlertDelivery {
         let classifier = RetryClassifier(isTransient: { ($0 as? FetchError)?.isTransient ?? false })
         try context.run(Self.webhookStep, pending, into: &summary) { notice in
             do {
-                _ = try retrying(Self.retry, classifier) { try fetcher.post(url, body: payload(notice), contentType: "application/json") }
+                _ = try retrying(Self.retry, classifier) {
+                    try fetcher.post(url, body: Self.payload(notice, noticeID: notice.id, database: database), contentType: "application/json")
+                }
             } catch {
                 try context.db.query("UPDATE alert_notice SET webhook_attempts = webhook_attempts + 1, webhook_error = $2 WHERE id = $1",
                                      [notice.id, Secrets.shared.scrub("\(error)")])
@@ -63,13 +65,13 @@ struct AlertDelivery {
     }
 
     /// Slack-compatible (`text`), with the alert's fields for anything else.
-    func payload(_ notice: Notice) -> [UInt8] {
+    static func payload(_ notice: Notice, noticeID: Int?, database: String) -> [UInt8] {
         var alert: [String: Any] = ["key": notice.key, "severity": notice.severity, "summary": notice.summary, "event": notice.event,
                                     "opened_at": LocalTime.isoTimestamp(notice.openedAt, in: TimeZone(identifier: "UTC")!)]
         alert["job"] = notice.job
         alert["closed_at"] = notice.closedAt.map { LocalTime.isoTimestamp($0, in: TimeZone(identifier: "UTC")!) }
-        let object: [String: Any] = ["text": notice.subject + "\n" + notice.body, "database": database, "notice_id": notice.id,
-                                     "alert": alert]
+        var object: [String: Any] = ["text": notice.subject + "\n" + notice.body, "database": database, "alert": alert]
+        object["notice_id"] = noticeID
         return Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
     }
 

@@ -72,6 +72,14 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    func testDatabaseNameFromEitherForm() {
+        XCTAssertEqual(DatabaseURL.databaseName(in: "postgresql://app:pw@db:5432/main?sslmode=require"), "main")
+        XCTAssertEqual(DatabaseURL.databaseName(in: "postgresql://app@db"), "app", "libpq's default: the user's name")
+        XCTAssertEqual(DatabaseURL.databaseName(in: "host=db user=app dbname='night shift'"), "night shift")
+        XCTAssertEqual(DatabaseURL.databaseName(in: "host=db user=app"), "app")
+        XCTAssertNil(DatabaseURL.databaseName(in: "host=db"))
+    }
+
     func testPasswordRedaction() {
         XCTAssertEqual(DatabaseURL.password(in: "postgresql://app:s3cr%40t@db:5432/x"), "s3cr@t")
         XCTAssertEqual(DatabaseURL.password(in: "host=db password=pw123 user=app"), "pw123")

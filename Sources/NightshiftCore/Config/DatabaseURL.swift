@@ -61,6 +61,17 @@ public enum DatabaseURL {
         return forms
     }
 
+    /// The database the value names (libpq's default: the user's name), for messages written
+    /// when it cannot be asked; nil when neither is given.
+    public static func databaseName(in value: String) -> String? {
+        if let components = URLComponents(string: value), components.scheme?.hasPrefix("postgres") == true {
+            let path = String(components.path.drop { $0 == "/" })
+            return path.isEmpty ? components.user : path
+        }
+        let parts = keyValueParts(value)
+        return parts.last { $0.key == "dbname" }?.value ?? parts.last { $0.key == "user" }?.value
+    }
+
     public static func redacted(_ value: String) -> String {
         secrets(in: value).reduce(value) { $0.replacingOccurrences(of: $1, with: "***") }
     }

@@ -21,6 +21,13 @@ extension Job {
     public static var lockName: String { name }
 }
 
+/// A job with something to do when the database cannot be reached at all, after the connection
+/// retries: the watcher raises the alarm by ways that do not need the database. The run's exit
+/// code stays "database unreachable" whatever this does.
+public protocol DatabaseOutageAware: Job {
+    func databaseUnreachable(_ failure: Error, clock: Clock, settings: CoreSettings, logger: Logger)
+}
+
 /// What a job hands its work: the connection, the clock, the logger and the dead-letter list.
 public final class JobContext {
     public let db: Connection

@@ -105,6 +105,9 @@ public struct JobRunner {
                                       applicationName: job.name, logger: logger)
         } catch let failure as RetryExhausted {
             logger.error("cannot connect to the database", error: failure.underlying, metadata: ["attempts": .int(failure.attempts)])
+            if !run.dryRun, let aware = job as? any DatabaseOutageAware {
+                aware.databaseUnreachable(failure.underlying, clock: run.clock, settings: settings, logger: logger)
+            }
             let error = failure.underlying as? PostgresError
             if error?.isMissingDatabase == true {
                 console.failureSummary("\(job.name): configuration error: database.url: the database does not exist: \(failure.underlying)")

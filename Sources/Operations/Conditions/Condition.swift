@@ -12,12 +12,16 @@ public struct Condition: Equatable, Sendable {
     public let job: String?
     public let severity: Severity
     public let summary: String
+    /// The scheduled time it is about (a missed run, the slot without samples): when that fell in
+    /// a database outage, the outage's own alert has said it.
+    public let dueAt: Date?
 
-    public init(_ key: String, job: String? = nil, _ severity: Severity, _ summary: String) {
+    public init(_ key: String, job: String? = nil, _ severity: Severity, _ summary: String, dueAt: Date? = nil) {
         self.key = key
         self.job = job
         self.severity = severity
         self.summary = summary
+        self.dueAt = dueAt
     }
 }
 

@@ -26,7 +26,7 @@ struct DataConditions {
         let names = missing.prefix(5).map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
         return Condition("samples_missing", job: job.name, .critical,
                          "\(missing.count) business(es) open at \(LocalTime.isoTimestamp(slot, in: core.timeZone)) without a sample: \(names)"
-                         + (missing.count > 5 ? ", …" : ""))
+                         + (missing.count > 5 ? ", …" : ""), dueAt: due)
     }
 
     /// Business days over long enough for rate-calc (every 6 hours) to have computed them: each

@@ -24,15 +24,16 @@ struct JobConditions {
         for job in jobs {
             let ledger = try read(job.name)
             let critical: Condition.Severity = job.criticality == .critical ? .critical : .warning
-            if let missed = try missed(job) {
-                found.append(Condition("missed:\(job.name)", job: job.name, critical, missed))
+            if let (missed, due) = try missed(job) {
+                found.append(Condition("missed:\(job.name)", job: job.name, critical, missed, dueAt: due))
             }
             let period = job.schedule.longestGap(from: now, in: zone) + TimeInterval(job.grace)
             let lateSince = ledger.lastSuccess ?? watchingSince
             if now.timeIntervalSince(lateSince) > period, now.timeIntervalSince(watchingSince) > period {
                 let last = ledger.lastSuccess.map { "last success \(Span.text(now.timeIntervalSince($0))) ago" } ?? "no success yet"
                 found.append(Condition("late:\(job.name)", job: job.name, critical,
-                                       "\(job.name): \(last) (expected at least every \(Span.text(period)))"))
+                                       "\(job.name): \(last) (expected at least every \(Span.text(period)))",
+                                       dueAt: lateSince.addingTimeInterval(period)))
             }
             let failures = ledger.verdicts.prefix { $0.status != "succeeded" }
             if failures.count >= job.failuresBeforeAlert, let last = failures.first {
@@ -51,15 +52,15 @@ struct JobConditions {
 
     /// The latest scheduled time whose grace is over, when no run started from shortly before it
     /// until now (a run by hand after it counts).
-    func missed(_ job: ScheduledJob) throws -> String? {
+    func missed(_ job: ScheduledJob) throws -> (String, Date)? {
         guard let due = job.schedule.previous(atOrBefore: now.addingTimeInterval(-TimeInterval(job.grace)), in: zone),
               due >= watchingSince else { return nil }
         let started = try db.query("""
             SELECT EXISTS (SELECT 1 FROM batch_runs WHERE job = $1 AND started_at >= $2::timestamptz - interval '2 minutes') AS ran
             """, [job.name, due]).first!.bool("ran")
         guard !started else { return nil }
-        return "\(job.name): no run started for the one due at \(LocalTime.isoTimestamp(due, in: zone)) "
-            + "(grace \(Span.text(TimeInterval(job.grace))))"
+        return ("\(job.name): no run started for the one due at \(LocalTime.isoTimestamp(due, in: zone)) "
+            + "(grace \(Span.text(TimeInterval(job.grace))))", due)
     }
 
     func read(_ job: String) throws -> Ledger {
