@@ -23,4 +23,15 @@ final class StopSignalTests: BackupTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: backupDirectory)
         XCTAssertEqual(files.filter { $0.hasSuffix(".dump") }.count, 1, "\(files)")
     }
+
+    /// Started twice at once: the second is `skipped`; one backup is made.
+    func testTwoStartsAtOnceMakeOneBackup() throws {
+        let (first, second) = try runTwiceAtOnce("backup", ["--now", nextNow()], environment: environment,
+                                                 holding: "sample", mode: "ACCESS EXCLUSIVE", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "backup"), ["succeeded", "skipped"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: backupDirectory)
+        XCTAssertEqual(files.filter { $0.hasSuffix(".dump") }.count, 1, "\(files)")
+    }
 }

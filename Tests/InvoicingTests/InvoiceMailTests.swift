@@ -79,6 +79,28 @@ final class InvoiceMailTests: DatabaseTestCase {
         XCTAssertEqual(Set(try deliveries().values.map(\.status)), ["sent"])
     }
 
+    /// `invoice`, then `invoice send`, each started twice at once: the second is `skipped` (the two
+    /// share one lock); each invoice is made once and mailed once.
+    func testTwoStartsAtOnceInvoiceAndMailEachContractOnce() throws {
+        try contracts(3)
+        let sink = try SMTPSink()
+        let made = try runTwiceAtOnce("invoice", ["--now", "2026-11-01T06:00"], environment: environment(sink.url), holding: "invoice", in: db)
+        XCTAssertEqual(made.first.status, 0, made.first.stderr)
+        XCTAssertEqual(made.second.status, 0, made.second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "invoice"), ["succeeded", "skipped"])
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n, count(DISTINCT company_id) AS c FROM invoice").first!.int("c"), 3)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM invoice").first!.int("n"), 3)
+
+        let sent = try runTwiceAtOnce("invoice", ["send"], environment: environment(sink.url),
+                                      holding: "mail_outbox", in: db)
+        XCTAssertEqual(sent.first.status, 0, sent.first.stderr)
+        XCTAssertEqual(sent.second.status, 0, sent.second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "invoice-send"), ["succeeded", "skipped"])
+        let messages = try sink.messages()
+        XCTAssertEqual(messages.count, 3)
+        XCTAssertEqual(Set(messages.map(\.message_id)).count, 3, "each invoice mailed once")
+    }
+
     func testEachInvoiceIsMailedOnceWithItsPDFToItsBillingAddress() throws {
         try contracts(3)
         let sink = try SMTPSink()

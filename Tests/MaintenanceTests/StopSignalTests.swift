@@ -43,4 +43,26 @@ final class StopSignalTests: DatabaseTestCase {
         XCTAssertEqual(try db.connection.query("SELECT status FROM batch_runs WHERE job = 'maintenance-analyze' ORDER BY id").rows.map { try $0.string("status") },
                        ["interrupted", "interrupted", "succeeded"])
     }
+
+    /// Each started twice at once: the second is `skipped`; one health snapshot, one analysis
+    /// mailed once.
+    func testTwoStartsAtOnceLeaveOneSnapshotAndOneAnalysis() throws {
+        let (first, second) = try runTwiceAtOnce("maintenance", ["--now", "2026-12-06T04:00"], environment: environment(),
+                                                 holding: "batch_failures", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "maintenance"), ["succeeded", "skipped"])
+        XCTAssertEqual(try count("health_snapshot"), 1)
+
+        let sink = try SMTPSink()
+        let env = environment(["MAINTENANCE_REPORT_EMAILS": "ops@nightshift.example", "SMTP_URL": sink.url, "SMTP_STARTTLS": "off",
+                               "SMTP_FROM": "nightshift@nightshift.example"])
+        let analyses = try runTwiceAtOnce("maintenance", ["analyze", "--now", "2026-12-07T05:00"], environment: env,
+                                          holding: "performance_analysis", in: db)
+        XCTAssertEqual(analyses.first.status, 0, analyses.first.stderr)
+        XCTAssertEqual(analyses.second.status, 0, analyses.second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "maintenance-analyze"), ["succeeded", "skipped"])
+        XCTAssertEqual(try count("performance_analysis"), 1)
+        XCTAssertEqual(try sink.messages().count, 1)
+    }
 }

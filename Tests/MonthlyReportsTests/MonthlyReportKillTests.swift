@@ -109,4 +109,19 @@ final class MonthlyReportKillTests: DatabaseTestCase {
         XCTAssertEqual(ids.count, Set(ids).count, "each report mailed once")
         XCTAssertEqual(ids.count, companies + businesses)
     }
+
+    /// Started twice at once: the second is `skipped`; every report is made once and mailed once.
+    func testTwoStartsAtOnceMakeAndMailEachReportOnce() throws {
+        let sink = try SMTPSink()
+        let (first, second) = try runTwiceAtOnce("monthly-report", ["--send", "--now", "2026-11-02T07:00"], environment: environment(sink.url),
+                                                 holding: "report", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "monthly-report"), ["succeeded", "skipped"])
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM report WHERE kind IN ('company', 'business')").first!.int("n"),
+                       companies + businesses)
+        let ids = try sink.messages().map(\.message_id)
+        XCTAssertEqual(ids.count, companies + businesses)
+        XCTAssertEqual(Set(ids).count, ids.count, "each report mailed once")
+    }
 }

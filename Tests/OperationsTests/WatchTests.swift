@@ -134,4 +134,19 @@ final class WatchTests: WatchTestCase {
         XCTAssertEqual(try hookRequests("hook").filter { $0["status"] as? Int == 200 }.count, 2)
         XCTAssertEqual(try notices().sorted(), ["fired late:backup", "fired missed:backup"])
     }
+
+    /// Started twice at once: the second is `skipped`; each alert opens once and is mailed once.
+    func testTwoStartsAtOnceOpenAndSendEachAlertOnce() throws {
+        try ledgerOnTime(since: at("2026-12-01T00:00:00+09:00"), until: at("2026-12-07T10:00:00+09:00"), skipping: ["backup"])
+        let sink = try SMTPSink()
+        let env = environment(["WATCH_ALERT_EMAILS": "ops@nightshift.example", "SMTP_URL": sink.url, "SMTP_STARTTLS": "off",
+                               "SMTP_FROM": "watch@nightshift.example"])
+        let (first, second) = try runTwiceAtOnce("nightshift", ["watch", "--now", "2026-12-07T10:00:00+09:00"], environment: env,
+                                                 holding: "alert", mode: "EXCLUSIVE", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "watch"), ["succeeded", "succeeded", "skipped"], "the seeded first watch, then these two")
+        XCTAssertEqual(try notices().sorted(), ["fired late:backup", "fired missed:backup"])
+        XCTAssertEqual(try sink.messages().count, 2)
+    }
 }

@@ -30,4 +30,20 @@ final class StopSignalTests: CollectionTestCase {
         XCTAssertEqual(try count("SELECT count(DISTINCT (cast_id, slot)) AS n FROM status"), 8)
         XCTAssertEqual(try db.openFailures(job: "status-collect"), [:])
     }
+
+    /// Started twice at once (a CronJob started twice, two hosts): the second finds the lock held
+    /// and is `skipped`; the slot is collected once.
+    func testTwoStartsAtOnceCollectTheSlotOnce() throws {
+        for index in 1...2 {
+            let url = try site.put("t\(index).html", html: Pages.dto([.init("\(index)1", "一", "待機中"), .init("\(index)2", "二", "接客中")]))
+            try addBusiness("twice \(index)", site: "dto", url: url)
+        }
+        let (first, second) = try runTwiceAtOnce("status-collect", ["--now", "2026-11-23T21:00:00+09:00"], environment: environment,
+                                                 holding: "status", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "status-collect"), ["succeeded", "skipped"])
+        XCTAssertEqual(try count("SELECT count(*) AS n FROM status_collection"), 2)
+        XCTAssertEqual(try count("SELECT count(*) AS n FROM status"), 4)
+    }
 }

@@ -52,6 +52,11 @@ public final class TestDatabase {
     }()
     nonisolated(unsafe) static var templateName = ""
 
+    /// The job's runs' statuses, oldest first.
+    public func runStatuses(job: String) throws -> [String] {
+        try connection.query("SELECT status FROM batch_runs WHERE job = $1 ORDER BY id", [job]).rows.map { try $0.string("status") }
+    }
+
     /// The job's open dead-letter items: item key → error.
     public func openFailures(job: String) throws -> [String: String] {
         var result: [String: String] = [:]
@@ -191,23 +196,43 @@ public func runStopped(_ name: String, _ arguments: [String], environment: [Stri
                        file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
     try db.connection.execute(script: "BEGIN; LOCK TABLE \(table) IN \(mode) MODE")
     let (process, finish) = try runExecutable(name, arguments, environment: environment)
+    let waiting = try waitUntilBlocked(process, on: table, in: db)
+    if waiting {
+        kill(process.processIdentifier, signal)
+        usleep(200_000)
+    }
+    try db.connection.execute(script: "COMMIT")
+    let result = finish()
+    XCTAssertTrue(waiting, "\(name) never waited on \(table): \(result.stderr)", file: file, line: line)
+    return result
+}
+
+/// Two starts of one job at once (a CronJob started twice, two hosts' crontabs): the first is held
+/// inside its work by the test's lock on `table` while the second runs to its end; then the lock
+/// goes and the first finishes. Returns both results, the first start's first.
+public func runTwiceAtOnce(_ name: String, _ arguments: [String], environment: [String: String],
+                           holding table: String, mode: String = "SHARE", in db: TestDatabase,
+                           file: StaticString = #filePath, line: UInt = #line) throws -> (first: ProcessResult, second: ProcessResult) {
+    try db.connection.execute(script: "BEGIN; LOCK TABLE \(table) IN \(mode) MODE")
+    let (process, finish) = try runExecutable(name, arguments, environment: environment)
+    let waiting = try waitUntilBlocked(process, on: table, in: db)
+    let second = try runToEnd(name, arguments, environment: environment)
+    try db.connection.execute(script: "COMMIT")
+    let first = finish()
+    XCTAssertTrue(waiting, "\(name) never waited on \(table): \(first.stderr)", file: file, line: line)
+    return (first, second)
+}
+
+/// Whether `process` came to wait for a lock on `table` within a minute.
+private func waitUntilBlocked(_ process: Process, on table: String, in db: TestDatabase) throws -> Bool {
     let deadline = Date().addingTimeInterval(60)
-    var signalled = false
     while process.isRunning && Date() < deadline {
         let waiting = try db.connection.query("""
             SELECT count(*) AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
              WHERE NOT l.granted AND c.relname = $1 AND l.pid <> pg_backend_pid()
             """, [table]).first!.int("n")
-        if waiting > 0 {
-            kill(process.processIdentifier, signal)
-            signalled = true
-            usleep(200_000)
-            break
-        }
+        if waiting > 0 { return true }
         usleep(5000)
     }
-    try db.connection.execute(script: "COMMIT")
-    let result = finish()
-    XCTAssertTrue(signalled, "\(name) never waited on \(table): \(result.stderr)", file: file, line: line)
-    return result
+    return false
 }

@@ -30,4 +30,21 @@ final class StopSignalTests: DatabaseTestCase {
         XCTAssertEqual(try rows.int("days"), 5)
         XCTAssertEqual(try rows.int("calls"), 5)
     }
+
+    /// Started twice at once: the second is `skipped`; each day aggregated once.
+    func testTwoStartsAtOnceAggregateEachDayOnce() throws {
+        try db.connection.execute(script: """
+            INSERT INTO company (id, name, billing_email, active, created_at) VALUES (1, 'A', 'a@example.jp', true, '2026-11-01 00:00+09');
+            INSERT INTO activity_event (company_id, user_id, kind, occurred_at)
+            SELECT 1, NULL, 'api_call', timestamptz '2026-11-01 12:00+09' + d * interval '1 day' FROM generate_series(0, 4) d;
+            """)
+        let (first, second) = try runTwiceAtOnce("usage-aggregate", ["--now", "2026-11-06T03:00+09:00"],
+                                                 environment: ["DATABASE_URL": db.url, "LOG_DIR": root!], holding: "usage_log", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "usage-aggregate"), ["succeeded", "skipped"])
+        let rows = try db.connection.query("SELECT count(*) AS n, sum(api_calls) AS calls FROM usage_log WHERE company_id = 1").first!
+        XCTAssertEqual(try rows.int("n"), 5)
+        XCTAssertEqual(try rows.int("calls"), 5)
+    }
 }

@@ -31,4 +31,23 @@ final class StopSignalTests: RateCalcTestCase {
         XCTAssertEqual(try days.int("b"), 4)
         XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM status_history").first!.int("n"), 4)
     }
+
+    /// Started twice at once: the second is `skipped`; each business's day is computed once.
+    func testTwoStartsAtOnceComputeEachDayOnce() throws {
+        for index in 1...2 {
+            let business = try addBusiness("twice \(index)", open: "18:00", close: "20:00")
+            let cast = try addCast(business, "\(index)")
+            for slot in ["18:00", "18:30", "19:00", "19:30"] { try sample(business, "2026-11-20 \(slot)+09", [cast: slot == "18:00" ? "busy" : "available"]) }
+        }
+        let (first, second) = try runTwiceAtOnce("rate-calc", ["--now", "2026-11-21T12:00+09:00"], environment: environment,
+                                                 holding: "status_history", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "rate-calc"), ["succeeded", "skipped"])
+        let days = try db.connection.query("SELECT count(*) AS n, count(DISTINCT business_id) AS b FROM business_daily").first!
+        XCTAssertEqual(try days.int("n"), 2)
+        XCTAssertEqual(try days.int("b"), 2)
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM status_history").first!.int("n"), 2, "one row per cast and day")
+        XCTAssertEqual(try db.connection.query("SELECT sum(busy_samples) AS n FROM status_history").first!.int("n"), 2, "18:00 busy, once each")
+    }
 }
