@@ -35,11 +35,12 @@ class WatchTestCase: DatabaseTestCase {
         }
     }
 
-    func run(_ job: String, at started: Date, status: String, seconds: Double = 20, error: String? = nil) throws {
+    /// A ledger row; a finished run did one item unless `items` says otherwise.
+    func run(_ job: String, at started: Date, status: String, seconds: Double = 20, error: String? = nil, items: Int? = nil) throws {
         try db.connection.query("""
-            INSERT INTO batch_runs (job, host, pid, status, started_at, finished_at, error)
-            VALUES ($1, 'test', 1, $2, $3, CASE WHEN $2 = 'running' THEN NULL ELSE $3::timestamptz + make_interval(secs => $4) END, $5)
-            """, [job, status, started, seconds, error])
+            INSERT INTO batch_runs (job, host, pid, status, started_at, finished_at, error, items_ok)
+            VALUES ($1, 'test', 1, $2, $3, CASE WHEN $2 = 'running' THEN NULL ELSE $3::timestamptz + make_interval(secs => $4) END, $5, $6)
+            """, [job, status, started, seconds, error, items ?? (status == "running" ? 0 : 1)])
     }
 
     func environment(_ extra: [String: String] = [:]) -> [String: String] {

@@ -4,6 +4,10 @@ import Foundation
 /// CronJobs, `nightshift jobs` and `nightshift watch` are all made from it.
 public struct ScheduledJob: Sendable {
     public enum Criticality: String, Sendable { case critical, normal }
+    /// What a run that found nothing to do means: usual for a job that catches up (there was
+    /// nothing left), a sign of trouble for one that always has work — or has it whenever a
+    /// business is open (status-collect).
+    public enum EmptyRun: String, Sendable { case expected, suspicious, suspiciousWhileBusinessesOpen }
 
     /// The run ledger's job name (also the unit's and the CronJob's name).
     public let name: String
@@ -27,10 +31,11 @@ public struct ScheduledJob: Sendable {
     public let randomizedDelay: Int
     /// The job whose lock and dead letters it shares (its own name unless two jobs share work).
     public let lockName: String
+    public let emptyRun: EmptyRun
 
     public init(name: String, executable: String, arguments: [String] = [], schedule: String, summary: String,
                 maxDuration: Int = 3600, grace: Int, criticality: Criticality = .normal, failuresBeforeAlert: Int = 1,
-                randomizedDelay: Int = 0, lockName: String? = nil) {
+                randomizedDelay: Int = 0, lockName: String? = nil, emptyRun: EmptyRun = .expected) {
         self.name = name
         self.executable = executable
         self.arguments = arguments
@@ -42,6 +47,7 @@ public struct ScheduledJob: Sendable {
         self.failuresBeforeAlert = failuresBeforeAlert
         self.randomizedDelay = randomizedDelay
         self.lockName = lockName ?? name
+        self.emptyRun = emptyRun
     }
 
     /// The command line after the executable's path.
@@ -53,7 +59,8 @@ public enum JobRegistry {
     public static let jobs: [ScheduledJob] = [
         ScheduledJob(name: "status-collect", executable: "status-collect", schedule: "*/30 * * * *",
                      summary: "every 30 minutes; each business is sampled only inside its own opening hours ±30 min.",
-                     maxDuration: 20 * 60, grace: 10 * 60, criticality: .critical, failuresBeforeAlert: 3),
+                     maxDuration: 20 * 60, grace: 10 * 60, criticality: .critical, failuresBeforeAlert: 3,
+                     emptyRun: .suspiciousWhileBusinessesOpen),
         ScheduledJob(name: "rate-calc", executable: "rate-calc", schedule: "15 */6 * * *",
                      summary: "every 6 hours (HISTORY_CALCULATION_INTERVAL); computes every finished business day not yet computed "
                         + "(catching up after downtime) and recomputes days that received late samples.",
@@ -61,7 +68,7 @@ public enum JobRegistry {
         ScheduledJob(name: "backup", executable: "backup", schedule: "0 1 * * *",
                      summary: "daily at 01:00; pg_dump verified before it takes its final name, then retention "
                         + "(BACKUP_RETENTION_DAYS / BACKUP_KEEP_COUNT) and the optional copy to BACKUP_COPY_DIR.",
-                     maxDuration: 2 * 3600, grace: 3600, criticality: .critical, randomizedDelay: 600),
+                     maxDuration: 2 * 3600, grace: 3600, criticality: .critical, randomizedDelay: 600, emptyRun: .suspicious),
         ScheduledJob(name: "usage-aggregate", executable: "usage-aggregate", schedule: "0 3 * * *",
                      summary: "daily at 03:00; one usage_log row per active company and finished day (and a system-wide row), "
                         + "catching up missed days.",

@@ -14,6 +14,28 @@ struct DataConditions {
 
     func evaluate() throws -> [Condition] {
         try [samples(), rateDays(), usageDay(), deadLetters()].compactMap { $0 } + [backupAge()].compactMap { $0 }
+            + JobRegistry.jobs.filter { $0.emptyRun != .expected }.compactMap(emptyRun)
+    }
+
+    /// The job's latest finished run succeeded having done nothing, where the registry says that
+    /// is suspicious: for status-collect, while businesses were open and left unsampled in its slot.
+    func emptyRun(_ job: ScheduledJob) throws -> Condition? {
+        guard let run = try db.query("""
+            SELECT id, started_at, items_ok + items_failed AS items, status FROM batch_runs
+             WHERE job = $1 AND status IN ('succeeded', 'partial', 'failed', 'abandoned')
+             ORDER BY started_at DESC LIMIT 1
+            """, [job.name]).first, try run.string("status") == "succeeded", try run.int("items") == 0 else { return nil }
+        let started = try run.date("started_at")
+        var why = ""
+        if job.emptyRun == .suspiciousWhileBusinessesOpen {
+            let slot = CollectionPlan.slot(for: started, intervalMinutes: core.statusCollectionIntervalMinutes)
+            let due = try CollectionPlan.dueBusinesses(db, slot: slot, bufferMinutes: settings.collectionBufferMinutes, force: false, onlyIDs: [])
+            guard !due.isEmpty else { return nil }
+            why = " while \(due.count) business(es) open in its slot were not sampled"
+        }
+        return Condition("no_work:\(job.name)", job: job.name, .warning,
+                         "\(job.name): run \(try run.int("id")) at \(LocalTime.isoTimestamp(started, in: core.timeZone)) succeeded with 0 items"
+                         + why + " (check its configuration and the clock)", dueAt: started)
     }
 
     /// Every business open in the last slot whose collection should be over has an ok sample.
