@@ -52,35 +52,42 @@ struct DataConditions {
     }
 
     /// Business days over long enough for rate-calc (every 6 hours) to have computed them: each
-    /// business with samples in the day has its rates. The day checked is the one 37 hours back in
-    /// the business's zone (an overnight day ends at 05:00 the next morning; computed by 13:00).
+    /// business with samples in the day has its rates. The newest day checked is the one 37 hours
+    /// back in the business's zone (an overnight day ends at 05:00 the next morning; computed by
+    /// 13:00), and the six before it: a day stays missing until it is computed.
     func rateDays() throws -> Condition? {
         let rows = try db.query("""
-            SELECT b.id, b.name, d.day
+            SELECT b.id, b.name, min(d.day) AS day, count(*) AS days
               FROM business b
-             CROSS JOIN LATERAL (SELECT (($1::timestamptz - interval '37 hours') AT TIME ZONE b.time_zone)::date AS day) d
+             CROSS JOIN generate_series(0, 6) k(back)
+             CROSS JOIN LATERAL (SELECT (($1::timestamptz - interval '37 hours') AT TIME ZONE b.time_zone)::date - k.back AS day) d
              CROSS JOIN LATERAL business_window(d.day, b.open_time, b.close_time, b.time_zone) w
              WHERE b.active
                AND EXISTS (SELECT 1 FROM status_collection sc WHERE sc.business_id = b.id AND sc.slot >= w.opens AND sc.slot < w.closes)
                AND NOT EXISTS (SELECT 1 FROM business_daily bd WHERE bd.business_id = b.id AND bd.business_day = d.day)
-             ORDER BY b.id
+             GROUP BY b.id, b.name
+             ORDER BY min(d.day), b.id
             """, [now]).rows
         guard let first = rows.first else { return nil }
+        let days = try rows.reduce(0) { $0 + (try $1.int("days")) }
         let names = try rows.prefix(5).map { "\(try $0.string("name")) (\(try $0.int("id")))" }.joined(separator: ", ")
         return Condition("rate_days_missing", job: "rate-calc", .warning,
-                         "\(rows.count) business(es) without rates for their business day \(try first.string("day")): \(names)")
+                         "\(days) business day(s) without rates, the oldest \(try first.string("day")): \(names)" + (rows.count > 5 ? ", …" : ""))
     }
 
-    /// Yesterday's system-wide usage row, once usage-aggregate (03:00) and its grace are past.
+    /// The system-wide usage row of yesterday (once usage-aggregate at 03:00 and its grace are
+    /// past) and of the six days before, for days some active company existed.
     func usageDay() throws -> Condition? {
-        let row = try db.query("""
-            SELECT d.day,
-                   EXISTS (SELECT 1 FROM company WHERE active AND (created_at AT TIME ZONE $2::text)::date < d.day) AS expected,
-                   EXISTS (SELECT 1 FROM usage_log WHERE company_id IS NULL AND usage_date = d.day) AS present
-              FROM (SELECT (($1::timestamptz - interval '29 hours') AT TIME ZONE $2::text)::date AS day) d
-            """, [now, core.timeZone.identifier]).first!
-        guard try row.bool("expected"), try !row.bool("present") else { return nil }
-        return Condition("usage_day_missing", job: "usage-aggregate", .warning, "no usage_log rows for \(try row.string("day"))")
+        let days = try db.query("""
+            SELECT d.day::text AS day
+              FROM generate_series(0, 6) k(back)
+             CROSS JOIN LATERAL (SELECT (($1::timestamptz - interval '29 hours') AT TIME ZONE $2::text)::date - k.back AS day) d
+             WHERE EXISTS (SELECT 1 FROM company WHERE active AND (created_at AT TIME ZONE $2::text)::date < d.day)
+               AND NOT EXISTS (SELECT 1 FROM usage_log WHERE company_id IS NULL AND usage_date = d.day)
+             ORDER BY d.day
+            """, [now, core.timeZone.identifier]).rows.map { try $0.string("day") }
+        guard !days.isEmpty else { return nil }
+        return Condition("usage_day_missing", job: "usage-aggregate", .warning, "no usage_log rows for " + days.joined(separator: ", "))
     }
 
     func deadLetters() throws -> Condition? {
