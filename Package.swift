@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "invoice", targets: ["invoice"]),
         .executable(name: "monthly-report", targets: ["monthly-report"]),
         .executable(name: "maintenance", targets: ["maintenance"]),
+        .executable(name: "notify", targets: ["notify"]),
     ],
     // Exact versions: an application builds what it was tested with (Package.resolved cannot be
     // committed here). swift-system is imported directly (FilePath for swift-configuration).
@@ -83,6 +84,7 @@ let package = Package(
                                                        .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("SQL"), .copy("Migrations")]),
         .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups", "Mail"], resources: [.copy("Migrations")]),
+        .target(name: "Notifications", dependencies: ["NightshiftCore", "Postgres", "Mail", "Documents"], resources: [.copy("Migrations")]),
         // The operations layer: watch (schedules, ledger and data against the registry), alerts and
         // their delivery, metrics, the status page.
         .target(name: "Operations", dependencies: ["NightshiftCore", "Postgres", "Mail", "Web", "Backups", "StatusCollection",
@@ -92,7 +94,7 @@ let package = Package(
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
             "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "MonthlyReports", "Maintenance", "Mail",
-            "OperatorTools", "Operations",
+            "OperatorTools", "Operations", "Notifications",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -107,6 +109,7 @@ let package = Package(
         .executableTarget(name: "invoice", dependencies: ["Commands"]),
         .executableTarget(name: "monthly-report", dependencies: ["Commands"]),
         .executableTarget(name: "maintenance", dependencies: ["Commands"]),
+        .executableTarget(name: "notify", dependencies: ["Commands"]),
         .executableTarget(name: "nightshift", dependencies: ["Commands"]),
 
         .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres", "Commands"], path: "Tests/Support",
@@ -125,6 +128,7 @@ let package = Package(
                                                               .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Commands", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Commands", "TestSupport"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Commands", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -3,6 +3,7 @@ import Maintenance
 import Mail
 import MonthlyReports
 import NightshiftCore
+import Notifications
 import Operations
 import StatusCollection
 import WorkingRates
@@ -10,7 +11,7 @@ import WorkingRates
 extension Schema {
     /// Every table of the suite, from the modules that own them; `nightshift migrate` applies
     /// it and every job checks it is current before it starts.
-    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports, .maintenance, .operations])
+    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports, .maintenance, .operations, .notifications])
 }
 
 extension ModuleCheck {

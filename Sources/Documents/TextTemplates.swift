@@ -39,6 +39,32 @@ public struct TextTemplates: Sendable {
         }
     }
 
+    /// Every template of a kind (`templates.dir`/KIND/*.mustache), for texts chosen by name at run
+    /// time (a notification's template); a malformed one is a configuration error naming it.
+    public init(kind: String, config: ConfigValues) throws {
+        let directory = try config.string("templates.dir", default: TextTemplates.installDirectory) + "/" + kind
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(".mustache".count)) }.sorted()
+        do {
+            try self.init(directory: directory, names: names)
+        } catch {
+            throw ConfigurationError(key: "templates.dir", source: config.source(of: "templates.dir"),
+                                     expected: "a directory with \(kind)/*.mustache (\(error))")
+        }
+    }
+
+    public func has(_ name: String) -> Bool { templates[name] != nil }
+
+    /// A template held elsewhere than in a file (a company's approach text in the database);
+    /// throws `DocumentError` when it does not parse.
+    public static func render(text: String, _ values: [String: Any]) throws -> String {
+        do {
+            return try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text).render(values).trimmingCharacters(in: .newlines)
+        } catch {
+            throw DocumentError("the template does not parse: \(error)")
+        }
+    }
+
     public func render(_ name: String, _ values: [String: Any]) -> String {
         guard let template = templates[name] else { preconditionFailure("template \(name) was not loaded") }
         return template.render(values).trimmingCharacters(in: .newlines)

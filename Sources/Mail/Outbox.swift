@@ -25,6 +25,9 @@ public final class Outbox {
     public struct NotSent: AttemptedError, CustomStringConvertible {
         public let attempts: Int
         public let reason: String
+        /// Worth another try later (the server or the network failed, a 4xx), as against a
+        /// message the server refused for good (a 5xx) or could not compose.
+        public var isTransient = false
         public var description: String { reason }
     }
 
@@ -68,7 +71,7 @@ public final class Outbox {
     /// `NotSent` (an item's failure) after recording the attempts and the error on the row; a
     /// database error recording the acceptance is thrown as it is (the row stays pending).
     public func deliver(_ letter: Letter, compose: (MailAddress) throws -> [UInt8]) throws {
-        if let serverFailure { try notSent(letter, attempts: 0, "not sent: \(serverFailure)") }
+        if let serverFailure { try notSent(letter, attempts: 0, "not sent: \(serverFailure)", transient: true) }
         guard let recipient = MailAddress(letter.recipient) else {
             try notSent(letter, attempts: 0, "the address \"\(letter.recipient)\" is not a valid email address")
         }
@@ -83,12 +86,13 @@ public final class Outbox {
                                metadata: ["about": .string(letter.about), "attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000))])
             }) { try client.send(bytes, from: settings.from, to: [recipient]) }
         } catch let exhausted as RetryExhausted {
-            if let smtp = exhausted.underlying as? SMTPError, smtp.affectsEveryMessage {
+            let smtp = exhausted.underlying as? SMTPError
+            if let smtp, smtp.affectsEveryMessage {
                 serverFailure = "\(settings.server.url): \(smtp)"
             }
-            try notSent(letter, attempts: exhausted.attempts, "\(exhausted)")
+            try notSent(letter, attempts: exhausted.attempts, "\(exhausted)", transient: smtp?.isTransient ?? false)
         } catch {
-            try notSent(letter, attempts: 1, "\(error)")
+            try notSent(letter, attempts: 1, "\(error)", transient: (error as? SMTPError)?.isTransient ?? false)
         }
         // First thing after the server's "250": the row says sent, so a kill from here on cannot
         // send it again.
@@ -100,9 +104,9 @@ public final class Outbox {
                     metadata: ["about": .string(letter.about), "message_id": .string(letter.messageID), "attempts": .int(attempts)])
     }
 
-    private func notSent(_ letter: Letter, attempts: Int, _ reason: String) throws -> Never {
+    private func notSent(_ letter: Letter, attempts: Int, _ reason: String, transient: Bool = false) throws -> Never {
         try db.query("UPDATE mail_outbox SET attempts = attempts + $2, last_error = $3 WHERE about = $1 AND status = 'pending'",
                      [letter.about, attempts, Secrets.shared.scrub(reason)])
-        throw NotSent(attempts: attempts, reason: reason)
+        throw NotSent(attempts: attempts, reason: reason, isTransient: transient)
     }
 }

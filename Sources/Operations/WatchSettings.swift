@@ -13,6 +13,7 @@ public struct WatchSettings: Sendable {
     /// An alert still firing is notified again after this many minutes.
     public var repeatMinutes: Int
     public var deadLetterThreshold: Int
+    public var notifyBacklogThreshold: Int
     public var backupMaxAgeHours: Int
     /// Condition keys (or their prefixes before `:`) not evaluated, e.g. `backup_age` on a host
     /// that keeps no backups.
@@ -40,6 +41,7 @@ public struct WatchSettings: Sendable {
             heartbeatURL: try url("watch.heartbeat_url"),
             repeatMinutes: try config.int("watch.repeat_minutes", default: 240, range: 5...10_080),
             deadLetterThreshold: try config.int("watch.dead_letter_threshold", default: 50, range: 0...1_000_000),
+            notifyBacklogThreshold: try config.int("watch.notify_backlog_threshold", default: 1000, range: 0...100_000_000),
             backupMaxAgeHours: try config.int("watch.backup_max_age_hours", default: 26, range: 1...8760),
             skip: skip,
             metricsTextfile: textfile?.isEmpty == false ? textfile : nil,

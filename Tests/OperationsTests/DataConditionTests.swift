@@ -63,7 +63,7 @@ final class DataConditionTests: WatchTestCase {
     func testTheNewestVerifiedBackupTooOldOrMissing() throws {
         try ledgerOnTime(since: at("2026-12-01T00:00:00+09:00"), until: at("2026-12-08T04:00:00+09:00"))
         let backups = root + "/backups"
-        let env = ["WATCH_SKIP": "", "BACKUP_DIR": backups]
+        let env = ["WATCH_SKIP": Self.notifySchedule, "BACKUP_DIR": backups]
         XCTAssertEqual(try watch("2026-12-07T00:30:00+09:00", env).status, 0)
         XCTAssertEqual(try db.connection.query("SELECT summary FROM alert WHERE key = 'backup_age' AND closed_at IS NULL").first?.string("summary"),
                        "no verified backup of \(db.name) in \(backups)")
@@ -76,5 +76,23 @@ final class DataConditionTests: WatchTestCase {
         XCTAssertEqual(try db.connection.query("SELECT summary FROM alert WHERE key = 'backup_age' AND closed_at IS NULL").first?.string("summary"),
                        "the newest verified backup of \(db.name) is 26 h 05 min old (limit 26 h)")
         XCTAssertEqual(try notices(), ["fired backup_age", "recovered backup_age", "fired backup_age"])
+    }
+
+    func testANotificationBacklogFiresAndRecovers() throws {
+        try ledgerOnTime(since: at("2026-12-01T00:00:00+09:00"), until: at("2026-12-07T10:00:00+09:00"))
+        try db.connection.execute(script: """
+            INSERT INTO notification (channel, recipient, template, due_at)
+            SELECT 'email', 'e' || i || '@x.example', 'message_received', timestamptz '2026-12-07T09:50:00+09:00' + i * interval '1 minute'
+              FROM generate_series(0, 5) i;
+            """)
+        // Due 09:50 … 09:55, now 10:00: four are over 5 minutes late (09:55 is exactly 5).
+        let env = ["WATCH_NOTIFY_BACKLOG_THRESHOLD": "3"]
+        XCTAssertEqual(try watch("2026-12-07T10:00:00+09:00", env).status, 0)
+        XCTAssertEqual(try openAlerts(), ["notify_backlog"])
+        XCTAssertEqual(try db.connection.query("SELECT summary FROM alert").first!.string("summary"),
+                       "5 notifications overdue (threshold 3), the oldest due at 2026-12-07T09:50:00+09:00")
+        try db.connection.execute(script: "UPDATE notification SET status = 'delivered', delivered_at = now()")
+        XCTAssertEqual(try watch("2026-12-07T10:05:00+09:00", env).status, 0)
+        XCTAssertEqual(try notices(), ["fired notify_backlog", "recovered notify_backlog"])
     }
 }

@@ -79,7 +79,8 @@ final class DatabaseOutageTests: WatchTestCase {
         XCTAssertTrue(recovery.contains("""
             Scheduled while it was unreachable (each job catches up on its next run; `nightshift jobs` shows them): \
             status-collect 8 runs from 2026-12-07T01:00:00+09:00, backup at 2026-12-07T01:00:00+09:00, \
-            usage-aggregate at 2026-12-07T03:00:00+09:00, invoice-send 4 runs from 2026-12-07T01:40:00+09:00.
+            usage-aggregate at 2026-12-07T03:00:00+09:00, invoice-send 4 runs from 2026-12-07T01:40:00+09:00, \
+            notify 250 runs from 2026-12-07T00:41:00+09:00.
             """), recovery)
         let recoveredHook = try hookRequests("hook").last.map { try JSONSerialization.jsonObject(with: Data(($0["body"] as! String).utf8)) as! [String: Any] }
         XCTAssertEqual((recoveredHook?["alert"] as? [String: Any])?["event"] as? String, "recovered")

@@ -20,19 +20,30 @@ class WatchTestCase: DatabaseTestCase {
         try super.tearDownWithError()
     }
 
+    /// notify's schedule alerts, skipped where a test does not keep its every-minute ledger.
+    static let notifySchedule = "missed:notify,late:notify"
+
     func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
     /// The watcher first ran at `since`; every other job (or only those in `only`) ran and
     /// succeeded at each of its scheduled times between then and `until` (except `skipping`).
     func ledgerOnTime(since: Date, until: Date, skipping: Set<String> = [], only: Set<String>? = nil) throws {
         if only == nil { try run("watch", at: since, status: "succeeded") }
-        for job in JobRegistry.jobs where job.name != "watch" && !skipping.contains(job.name) && only?.contains(job.name) ?? true {
+        var names: [String] = [], starts: [Date] = []
+        // notify (every minute) is left out unless asked for: its schedule alerts are skipped here.
+        for job in JobRegistry.jobs where job.name != "watch" && !skipping.contains(job.name) && only?.contains(job.name) ?? (job.name != "notify") {
             var time = job.schedule.next(after: since, in: tokyo)
             while let due = time, due <= until {
-                try run(job.name, at: due.addingTimeInterval(30), status: "succeeded")
+                names.append(job.name)
+                starts.append(due.addingTimeInterval(30))
                 time = job.schedule.next(after: due, in: tokyo)
             }
         }
+        try db.connection.query("""
+            INSERT INTO batch_runs (job, host, pid, status, started_at, finished_at, items_ok)
+            SELECT job, 'test', 1, 'succeeded', started, started + interval '20 seconds', 1
+              FROM unnest($1::text[], $2::timestamptz[]) AS r(job, started)
+            """, [names, starts])
     }
 
     /// A ledger row; a finished run did one item unless `items` says otherwise.
@@ -44,7 +55,7 @@ class WatchTestCase: DatabaseTestCase {
     }
 
     func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "WATCH_SKIP": "backup_age"].merging(extra) { $1 }
+        ["DATABASE_URL": db.url, "LOG_DIR": root + "/logs", "WATCH_SKIP": "backup_age," + Self.notifySchedule].merging(extra) { $1 }
     }
 
     func watch(_ now: String, _ extra: [String: String] = [:], arguments: [String] = []) throws -> ProcessResult {

@@ -31,7 +31,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report maintenance nightshift; do
+for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report maintenance notify nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -229,6 +229,19 @@ expect 0 "maintenance analyze (quiet)" -- "$BIN/maintenance" analyze
 expect 0 "maintenance analyze --json" -- "$BIN/maintenance" analyze --json
 python3 -c 'import json,sys; a=json.load(sys.stdin); assert any(j["job"] == "status-collect" for j in a["jobs"]), a' <<<"$OUT" \
     || fail "the analysis lists status-collect's week: $OUT"
+psql_smoke "INSERT INTO notification (channel, recipient, template, params) VALUES
+    ('email', 'engineer@smoke.example', 'message_received', '{\"name\": \"n\", \"sender\": \"s\", \"preview\": \"p\"}'),
+    ('in_app', 'user:1', 'message_received', '{}'), ('fax', '03-0000-0000', 'message_received', '{}')" >/dev/null
+expect 0 "notify --dry-run" -- "$BIN/notify" --dry-run
+[ "$(grep -c . <<<"$OUT")" = 3 ] || fail "notify --dry-run lists the three due: $OUT"
+expect 78 "notify with a bad batch size" -- env NOTIFY_BATCH_SIZE=0 "$BIN/notify"
+grep -q "notify.batch_size" <<<"$ERR" || fail "the config error names the key: $ERR"
+expect 1 "notify (a fax rejected, the rest delivered)" -- "$BIN/notify"
+grep -q 'channel "fax" is not supported' <<<"$ERR" || fail "notify says why the fax was rejected: $ERR"
+[ "$(psql_smoke "SELECT string_agg(status, ',' ORDER BY id) FROM notification")" = "delivered,delivered,rejected" ] \
+    || fail "notify delivered the email and the in-app one, kept the fax as rejected"
+expect 0 "notify again (nothing due, quiet)" -- "$BIN/notify"
+[ -z "$OUT$ERR" ] || fail "a successful notify printed output: $OUT$ERR"
 expect 1 "nightshift health" -- "$BIN/nightshift" health
 grep -q "^WARNING  job_status-collect: " <<<"$OUT" || fail "nightshift health shows the warning: $OUT"
 expect 0 "nightshift watch (quiet)" -- env WATCH_SKIP=backup_age "$BIN/nightshift" watch

@@ -26,7 +26,8 @@ public enum ConfigKeys {
         "maintenance.reindex_bloat_percent", "maintenance.reindex_min_mb", "maintenance.health_skip", "maintenance.report_emails",
         "maintenance.slower_percent",
         "watch.alert_emails", "watch.webhook_url", "watch.heartbeat_url", "watch.repeat_minutes", "watch.dead_letter_threshold",
-        "watch.backup_max_age_hours", "watch.skip", "metrics.textfile", "metrics.pushgateway_url",
+        "watch.backup_max_age_hours", "watch.skip", "watch.notify_backlog_threshold", "metrics.textfile", "metrics.pushgateway_url",
+        "notify.batch_size", "notify.max_attempts", "notify.backoff_base_seconds", "notify.backoff_max_seconds", "notify.lease_seconds",
     ]
 
     public static let all: Set<String> = Set(documented + retryBlocks.flatMap { block in retryFields.map { "\(block).\($0)" } })

@@ -9,6 +9,10 @@ public protocol Job {
     static var name: String { get }
     /// The advisory lock's name: the job's own, unless runs of two jobs must never overlap.
     static var lockName: String { get }
+    /// Runs of it may overlap (several hosts draining one queue, each item claimed by one run): no
+    /// job lock is taken, and each run holds a lock of its own so that a dead one can be told
+    /// from a working one.
+    static var runsConcurrently: Bool { get }
     /// Built in one step from its options and settings (no setting filled in later). A bad value
     /// throws `ConfigurationError` (or is collected by `config`); `clock` is the run's, fixed by
     /// `--now`, for checks that depend on the time.
@@ -19,6 +23,7 @@ public protocol Job {
 extension Job {
     public var name: String { Self.name }
     public static var lockName: String { name }
+    public static var runsConcurrently: Bool { false }
 }
 
 /// A job with something to do when the database cannot be reached at all, after the connection

@@ -158,17 +158,23 @@ public struct JobRunner {
         let (job, files, console, arguments) = (run.job, run.files, run.console, run.arguments)
         let ledger = RunLedger(db: db, job: job.name)
         let runID: Int64
-        let lockKey = Database.lockKey("nightshift.job.\(J.lockName)")
+        var lockKey = Database.lockKey("nightshift.job.\(J.lockName)")
         do {
             // Session-level lock: a killed process's session ends and the lock goes with it.
-            guard try db.tryAdvisoryLock(lockKey) else {
-                try ledger.recordSkipped(arguments: arguments, reason: "another run of \(job.name) holds the lock")
-                run.logger.info("skipped: another run holds the lock")
-                return .succeeded
+            if !J.runsConcurrently {
+                guard try db.tryAdvisoryLock(lockKey) else {
+                    try ledger.recordSkipped(arguments: arguments, reason: "another run of \(job.name) holds the lock")
+                    run.logger.info("skipped: another run holds the lock")
+                    return .succeeded
+                }
             }
             runID = try ledger.start(arguments: arguments)
+            if J.runsConcurrently {
+                lockKey = RunLedger.runLockKey(runID)
+                _ = try db.tryAdvisoryLock(lockKey)
+            }
             run.logger[metadataKey: JSONLinesLogHandler.runIDKey] = .int64(runID)
-            let abandoned = try ledger.markAbandoned(except: runID)
+            let abandoned = J.runsConcurrently ? try ledger.markDeadAbandoned(except: runID) : try ledger.markAbandoned(except: runID)
             if abandoned > 0 { run.logger.warning("marked earlier unfinished runs abandoned", metadata: ["count": .int(abandoned)]) }
         } catch {
             run.logger.error("cannot start the run ledger", error: error)

@@ -41,6 +41,28 @@ public struct RunLedger {
             """, [job, runID]).affectedRows
     }
 
+    /// The lock each run of a concurrent job holds for its life.
+    public static func runLockKey(_ runID: Int64) -> Int64 { Database.lockKey("nightshift.run.\(runID)") }
+
+    /// For a job whose runs overlap: a `running` row is a dead process's when its run lock is
+    /// free. Rows younger than a minute are left alone (their run may not have taken it yet).
+    @discardableResult
+    public func markDeadAbandoned(except runID: Int64) throws -> Int {
+        let candidates = try db.query("""
+            SELECT id FROM batch_runs WHERE job = $1 AND status = 'running' AND id <> $2::int8 AND started_at < now() - interval '1 minute'
+            """, [job, runID]).rows.map { Int64(try $0.int("id")) }
+        var marked = 0
+        for id in candidates where try db.tryAdvisoryLock(Self.runLockKey(id)) {
+            try db.advisoryUnlock(Self.runLockKey(id))
+            marked += try db.query("""
+                UPDATE batch_runs SET status = 'abandoned', finished_at = now(),
+                       error = 'the process ended without finishing; found by run ' || $2::text
+                 WHERE id = $1 AND status = 'running'
+                """, [Int(id), runID]).affectedRows
+        }
+        return marked
+    }
+
     public func recordSkipped(arguments: [String], reason: String) throws {
         try db.query("""
             INSERT INTO batch_runs (job, arguments, host, pid, status, finished_at, error, exit_code)

@@ -85,6 +85,14 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
     func times(onDayOf date: Date, calendar: Calendar) -> [Date] {
         let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
         guard months.contains(parts.month!), matches(day: parts.day!, weekday: parts.weekday! - 1) else { return [] }
+        // A day without a change of offset (all but two a year, where there are any) is plain
+        // arithmetic from its midnight; the calendar is asked only on the days a change falls in.
+        let midnight = calendar.startOfDay(for: date)
+        if let next = calendar.date(byAdding: .day, value: 1, to: midnight), next.timeIntervalSince(midnight) == 86_400,
+           calendar.timeZone.secondsFromGMT(for: midnight) == calendar.timeZone.secondsFromGMT(for: next.addingTimeInterval(-1)),
+           calendar.component(.hour, from: midnight) == 0 {
+            return hours.flatMap { hour in minutes.map { midnight.addingTimeInterval(TimeInterval(hour * 3600 + $0 * 60)) } }
+        }
         var result: [Date] = []
         for hour in hours {
             for minute in minutes {

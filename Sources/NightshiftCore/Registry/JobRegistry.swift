@@ -94,6 +94,10 @@ public enum JobRegistry {
                      summary: "Mondays at 05:00; the past week's performance against the week before (jobs, slowest statements, "
                         + "table growth, API calls by company), stored and mailed to maintenance.report_emails.",
                      maxDuration: 30 * 60, grace: 2 * 3600, randomizedDelay: 600),
+        ScheduledJob(name: "notify", executable: "notify", schedule: "* * * * *",
+                     summary: "every minute; drains the notification queue (email through the outbox, in-app marked delivered), "
+                        + "retrying transient failures with backoff. Several hosts may run it at once: each notification is claimed by one.",
+                     maxDuration: 10 * 60, grace: 60, failuresBeforeAlert: 5),
         ScheduledJob(name: "watch", executable: "nightshift", arguments: ["watch"], schedule: "*/5 * * * *",
                      summary: "every 5 minutes; checks every job above against this schedule and the data (missed, late, "
                         + "failing, too long, backlogs), sends alerts and recoveries, writes the metrics file.",

@@ -13,7 +13,7 @@ struct DataConditions {
     let core: CoreSettings
 
     func evaluate() throws -> [Condition] {
-        try [samples(), rateDays(), usageDay(), deadLetters()].compactMap { $0 } + [backupAge()].compactMap { $0 }
+        try [samples(), rateDays(), usageDay(), deadLetters(), notifyBacklog()].compactMap { $0 } + [backupAge()].compactMap { $0 }
             + JobRegistry.jobs.filter { $0.emptyRun != .expected }.compactMap(emptyRun)
     }
 
@@ -88,6 +88,20 @@ struct DataConditions {
             """, [now, core.timeZone.identifier]).rows.map { try $0.string("day") }
         guard !days.isEmpty else { return nil }
         return Condition("usage_day_missing", job: "usage-aggregate", .warning, "no usage_log rows for " + days.joined(separator: ", "))
+    }
+
+    /// Notifications due for over 5 minutes and still not delivered: notify is not running, or
+    /// not keeping up (run more hosts), or the mail server is refusing everything for a while.
+    func notifyBacklog() throws -> Condition? {
+        let row = try db.query("""
+            SELECT count(*) AS n, min(due_at) AS oldest FROM notification
+             WHERE status IN ('queued', 'claimed') AND due_at < $1::timestamptz - interval '5 minutes'
+            """, [now]).first!
+        let waiting = try row.int("n")
+        guard waiting > settings.notifyBacklogThreshold, let oldest = try row.optionalDate("oldest") else { return nil }
+        return Condition("notify_backlog", job: "notify", .warning,
+                         "\(waiting) notifications overdue (threshold \(settings.notifyBacklogThreshold)), the oldest due at "
+                         + LocalTime.isoTimestamp(oldest, in: core.timeZone))
     }
 
     func deadLetters() throws -> Condition? {
