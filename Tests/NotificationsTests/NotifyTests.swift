@@ -163,4 +163,31 @@ final class NotifyTests: DatabaseTestCase {
         XCTAssertEqual(perID.count, 200)
         XCTAssertLessThanOrEqual(perID.values.filter { $0 > 1 }.count, 1, "at most the one in flight at the kill (RFC 1047)")
     }
+
+    /// SIGTERM, then SIGINT, while a notification's attempt is being recorded: that one finishes,
+    /// the run's other claims go back to the queue at once (no waiting for the lease), the run is
+    /// `interrupted`; the next run delivers the rest, each once.
+    func testEachSignalReturnsTheRunsClaimsAndTheNextRunDeliversTheRest() throws {
+        let sink = try SMTPSink()
+        try db.connection.execute(script: """
+            INSERT INTO notification (channel, recipient, template, params, due_at)
+            SELECT 'email', 'engineer' || i || '@engineer.example', 'message_received', '{}', '2026-12-07T09:00:00+09:00'
+              FROM generate_series(1, 20) i;
+            """)
+        let arguments = ["--now", "2026-12-07T09:00:30+09:00"]
+        for (signal, code) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+            let stopped = try runStopped("notify", arguments, environment: environment(sink.url), signal: signal,
+                                         holding: "notification_attempt", in: db)
+            XCTAssertEqual(stopped.status, code, stopped.stderr)
+            XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM notification WHERE status = 'claimed'").first!.int("n"), 0,
+                           "the claims not worked went back")
+        }
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM notification WHERE status = 'delivered'").first!.int("n"), 2)
+        let rest = try runToEnd("notify", arguments, environment: environment(sink.url))
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "notify"), ["interrupted", "interrupted", "succeeded"])
+        let ids = try sink.messages().map(\.message_id)
+        XCTAssertEqual(ids.count, 20)
+        XCTAssertEqual(Set(ids).count, 20)
+    }
 }
