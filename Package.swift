@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "monthly-report", targets: ["monthly-report"]),
         .executable(name: "maintenance", targets: ["maintenance"]),
         .executable(name: "notify", targets: ["notify"]),
+        .executable(name: "engineer-status", targets: ["engineer-status"]),
     ],
     // Exact versions: an application builds what it was tested with (Package.resolved cannot be
     // committed here). swift-system is imported directly (FilePath for swift-configuration).
@@ -84,6 +85,7 @@ let package = Package(
                                                        .product(name: "CSV", package: "CSV.swift")],
                 resources: [.copy("SQL"), .copy("Migrations")]),
         .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups", "Mail"], resources: [.copy("Migrations")]),
+        .target(name: "EngineerStatus", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("Migrations")]),
         .target(name: "Notifications", dependencies: ["NightshiftCore", "Postgres", "Mail", "Documents"], resources: [.copy("Migrations")]),
         // The operations layer: watch (schedules, ledger and data against the registry), alerts and
         // their delivery, metrics, the status page.
@@ -94,7 +96,7 @@ let package = Package(
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
             "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "MonthlyReports", "Maintenance", "Mail",
-            "OperatorTools", "Operations", "Notifications",
+            "OperatorTools", "Operations", "Notifications", "EngineerStatus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -110,6 +112,7 @@ let package = Package(
         .executableTarget(name: "monthly-report", dependencies: ["Commands"]),
         .executableTarget(name: "maintenance", dependencies: ["Commands"]),
         .executableTarget(name: "notify", dependencies: ["Commands"]),
+        .executableTarget(name: "engineer-status", dependencies: ["Commands"]),
         .executableTarget(name: "nightshift", dependencies: ["Commands"]),
 
         .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres", "Commands"], path: "Tests/Support",
@@ -128,6 +131,7 @@ let package = Package(
                                                               .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Commands", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
+        .testTarget(name: "EngineerStatusTests", dependencies: ["EngineerStatus", "TestSupport"]),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Commands", "TestSupport"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Commands", "TestSupport"]),
     ],

@@ -31,7 +31,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report maintenance notify nightshift; do
+for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report maintenance notify engineer-status nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -242,6 +242,15 @@ grep -q 'channel "fax" is not supported' <<<"$ERR" || fail "notify says why the 
     || fail "notify delivered the email and the in-app one, kept the fax as rejected"
 expect 0 "notify again (nothing due, quiet)" -- "$BIN/notify"
 [ -z "$OUT$ERR" ] || fail "a successful notify printed output: $OUT$ERR"
+psql_smoke "INSERT INTO company (id, name, billing_email) VALUES (900, 'Smoke SES', 'ses@smoke.example');
+    INSERT INTO engineer (id, company_id, name, placement) VALUES (900, 900, 'E', 'working');
+    INSERT INTO project_assignment (engineer_id, project_name, start_date, planned_end_date) VALUES (900, 'P', '2026-01-01', '2026-12-31')" >/dev/null
+expect 0 "engineer-status --dry-run" -- "$BIN/engineer-status" --dry-run --now 2026-12-07T02:00
+grep -q "working → waiting_soon" <<<"$OUT" || fail "engineer-status --dry-run lists the change: $OUT"
+expect 0 "engineer-status (quiet)" -- "$BIN/engineer-status" --now 2026-12-07T02:00
+[ -z "$OUT$ERR" ] || fail "a successful engineer-status printed output: $OUT$ERR"
+[ "$(psql_smoke "SELECT placement FROM engineer WHERE id = 900")" = waiting_soon ] || fail "engineer-status moved the engineer to waiting_soon"
+expect 78 "engineer-status with a bad window" -- env ENGINEER_STATUS_SOON_DAYS=x "$BIN/engineer-status"
 expect 1 "nightshift health" -- "$BIN/nightshift" health
 grep -q "^WARNING  job_status-collect: " <<<"$OUT" || fail "nightshift health shows the warning: $OUT"
 expect 0 "nightshift watch (quiet)" -- env WATCH_SKIP=backup_age "$BIN/nightshift" watch

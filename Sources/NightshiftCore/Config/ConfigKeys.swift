@@ -27,6 +27,7 @@ public enum ConfigKeys {
         "maintenance.slower_percent",
         "watch.alert_emails", "watch.webhook_url", "watch.heartbeat_url", "watch.repeat_minutes", "watch.dead_letter_threshold",
         "watch.backup_max_age_hours", "watch.skip", "watch.notify_backlog_threshold", "metrics.textfile", "metrics.pushgateway_url",
+        "engineer_status.soon_days",
         "notify.batch_size", "notify.max_attempts", "notify.backoff_base_seconds", "notify.backoff_max_seconds", "notify.lease_seconds",
     ]
 

@@ -94,6 +94,10 @@ public enum JobRegistry {
                      summary: "Mondays at 05:00; the past week's performance against the week before (jobs, slowest statements, "
                         + "table growth, API calls by company), stored and mailed to maintenance.report_emails.",
                      maxDuration: 30 * 60, grace: 2 * 3600, randomizedDelay: 600),
+        ScheduledJob(name: "engineer-status", executable: "engineer-status", schedule: "0 2 * * *",
+                     summary: "daily at 02:00; engineers working or soon waiting judged by their current project's planned end "
+                        + "(passed or none: waiting; within engineer_status.soon_days: waiting_soon), each change recorded with its reason.",
+                     maxDuration: 10 * 60, grace: 3600, randomizedDelay: 300),
         ScheduledJob(name: "notify", executable: "notify", schedule: "* * * * *",
                      summary: "every minute; drains the notification queue (email through the outbox, in-app marked delivered), "
                         + "retrying transient failures with backoff. Several hosts may run it at once: each notification is claimed by one.",
