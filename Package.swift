@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "maintenance", targets: ["maintenance"]),
         .executable(name: "notify", targets: ["notify"]),
         .executable(name: "engineer-status", targets: ["engineer-status"]),
+        .executable(name: "approach-delivery", targets: ["approach-delivery"]),
     ],
     // Exact versions: an application builds what it was tested with (Package.resolved cannot be
     // committed here). swift-system is imported directly (FilePath for swift-configuration).
@@ -86,6 +87,7 @@ let package = Package(
                 resources: [.copy("SQL"), .copy("Migrations")]),
         .target(name: "Maintenance", dependencies: ["NightshiftCore", "Postgres", "Backups", "Mail"], resources: [.copy("Migrations")]),
         .target(name: "EngineerStatus", dependencies: ["NightshiftCore", "Postgres"], resources: [.copy("Migrations")]),
+        .target(name: "ApproachDelivery", dependencies: ["NightshiftCore", "Postgres", "Mail", "Documents"], resources: [.copy("Migrations")]),
         .target(name: "Notifications", dependencies: ["NightshiftCore", "Postgres", "Mail", "Documents"], resources: [.copy("Migrations")]),
         // The operations layer: watch (schedules, ledger and data against the registry), alerts and
         // their delivery, metrics, the status page.
@@ -96,7 +98,7 @@ let package = Package(
         // The command layer: option groups shared by every executable, and `run()` written once.
         .target(name: "Commands", dependencies: [
             "NightshiftCore", "StatusCollection", "WorkingRates", "Backups", "UsageAggregation", "Invoicing", "MonthlyReports", "Maintenance", "Mail",
-            "OperatorTools", "Operations", "Notifications", "EngineerStatus",
+            "OperatorTools", "Operations", "Notifications", "EngineerStatus", "ApproachDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -113,6 +115,7 @@ let package = Package(
         .executableTarget(name: "maintenance", dependencies: ["Commands"]),
         .executableTarget(name: "notify", dependencies: ["Commands"]),
         .executableTarget(name: "engineer-status", dependencies: ["Commands"]),
+        .executableTarget(name: "approach-delivery", dependencies: ["Commands"]),
         .executableTarget(name: "nightshift", dependencies: ["Commands"]),
 
         .target(name: "TestSupport", dependencies: ["NightshiftCore", "Postgres", "Commands"], path: "Tests/Support",
@@ -132,6 +135,7 @@ let package = Package(
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance", "Commands", "TestSupport"]),
         .testTarget(name: "OperatorToolsTests", dependencies: ["OperatorTools", "Commands", "TestSupport"]),
         .testTarget(name: "EngineerStatusTests", dependencies: ["EngineerStatus", "TestSupport"]),
+        .testTarget(name: "ApproachDeliveryTests", dependencies: ["ApproachDelivery", "TestSupport"]),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Commands", "TestSupport"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Commands", "TestSupport"]),
     ],

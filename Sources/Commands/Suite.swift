@@ -1,3 +1,4 @@
+import ApproachDelivery
 import EngineerStatus
 import Invoicing
 import Maintenance
@@ -12,7 +13,7 @@ import WorkingRates
 extension Schema {
     /// Every table of the suite, from the modules that own them; `nightshift migrate` applies
     /// it and every job checks it is current before it starts.
-    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports, .maintenance, .operations, .notifications, .engineerStatus])
+    public static let suite = Schema([.core, .statusCollection, .workingRates, .mail, .billing, .monthlyReports, .maintenance, .operations, .notifications, .engineerStatus, .approachDelivery])
 }
 
 extension ModuleCheck {

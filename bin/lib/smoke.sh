@@ -31,7 +31,7 @@ export LOG_DIR="$VAR/smoke-logs"
 export STATUS_COLLECTION_PER_HOST_DELAY_MS=0
 rm -rf "$LOG_DIR"
 
-for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report maintenance notify engineer-status nightshift; do
+for exe in status-collect rate-calc backup usage-aggregate invoice monthly-report maintenance notify engineer-status approach-delivery nightshift; do
     expect 0 "$exe --help" -- "$BIN/$exe" --help
     grep -q "USAGE" <<<"$OUT" || fail "$exe --help shows no usage"
     expect 64 "$exe with an unknown option" -- "$BIN/$exe" --no-such-option
@@ -251,6 +251,16 @@ expect 0 "engineer-status (quiet)" -- "$BIN/engineer-status" --now 2026-12-07T02
 [ -z "$OUT$ERR" ] || fail "a successful engineer-status printed output: $OUT$ERR"
 [ "$(psql_smoke "SELECT placement FROM engineer WHERE id = 900")" = waiting_soon ] || fail "engineer-status moved the engineer to waiting_soon"
 expect 78 "engineer-status with a bad window" -- env ENGINEER_STATUS_SOON_DAYS=x "$BIN/engineer-status"
+psql_smoke "UPDATE engineer SET email = 'e900@smoke.example', placement = 'waiting' WHERE id = 900;
+    INSERT INTO approach (company_id, name, cadence, local_time, subject_template, body_template, created_at)
+    VALUES (900, 'Smoke', 'daily', '09:00', '{{company_name}}: {{approach_name}}', '{{engineer_name}} 様', '2026-12-01T00:00+09')" >/dev/null
+expect 0 "approach-delivery --dry-run" -- "$BIN/approach-delivery" --dry-run --now 2026-12-07T09:00
+grep -q "1 engineer(s)" <<<"$OUT" || fail "approach-delivery --dry-run shows the engineer: $OUT"
+expect 0 "approach-delivery (quiet)" -- "$BIN/approach-delivery" --now 2026-12-07T09:00
+[ -z "$OUT$ERR" ] || fail "a successful approach-delivery printed output: $OUT$ERR"
+[ "$(psql_smoke "SELECT count(*) FROM mail_outbox WHERE about LIKE 'approach:%' AND status = 'sent'")" = 1 ] || fail "approach-delivery mailed the engineer once"
+expect 0 "approach-delivery rerun (nothing due)" -- "$BIN/approach-delivery" --now 2026-12-07T09:10
+[ "$(psql_smoke "SELECT count(*) FROM mail_outbox WHERE about LIKE 'approach:%'")" = 1 ] || fail "a rerun sent nothing more"
 expect 1 "nightshift health" -- "$BIN/nightshift" health
 grep -q "^WARNING  job_status-collect: " <<<"$OUT" || fail "nightshift health shows the warning: $OUT"
 expect 0 "nightshift watch (quiet)" -- env WATCH_SKIP=backup_age "$BIN/nightshift" watch

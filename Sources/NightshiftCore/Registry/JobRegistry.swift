@@ -98,6 +98,10 @@ public enum JobRegistry {
                      summary: "daily at 02:00; engineers working or soon waiting judged by their current project's planned end "
                         + "(passed or none: waiting; within engineer_status.soon_days: waiting_soon), each change recorded with its reason.",
                      maxDuration: 10 * 60, grace: 3600, randomizedDelay: 300),
+        ScheduledJob(name: "approach-delivery", executable: "approach-delivery", schedule: "*/15 * * * *",
+                     summary: "every 15 minutes; each company approach that is due goes to the engineers matching it now, one mail "
+                        + "each through the outbox, once per period; the next time advanced from its schedule.",
+                     maxDuration: 10 * 60, grace: 10 * 60, failuresBeforeAlert: 2),
         ScheduledJob(name: "notify", executable: "notify", schedule: "* * * * *",
                      summary: "every minute; drains the notification queue (email through the outbox, in-app marked delivered), "
                         + "retrying transient failures with backoff. Several hosts may run it at once: each notification is claimed by one.",
