@@ -7,10 +7,11 @@ NOTIFICATIONS="${2:-10000}"
 SINK_DIR="$VAR/bench-mail"
 rm -rf "$SINK_DIR" && mkdir -p "$SINK_DIR"
 SINK_PORT="$(free_port)"
-python3 "$ROOT/Tests/Support/smtp_sink.py" --dir "$SINK_DIR" --port "$SINK_PORT" > "$VAR/bench-smtp.log" 2>&1 &
+/usr/bin/python3 "$ROOT/Tests/Support/smtp_sink.py" --dir "$SINK_DIR" --port "$SINK_PORT" > "$VAR/bench-smtp.log" 2>&1 &
 SINK_PID=$!
 trap 'kill $SINK_PID 2>/dev/null || true; as_postgres "$PG_BIN/dropdb" -h "$PGSOCK" -p "$PGPORT" -U postgres --force "$DB" >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 50); do grep -q ready "$VAR/bench-smtp.log" 2>/dev/null && break; sleep 0.1; done
+grep -q ready "$VAR/bench-smtp.log" || { echo "bench: the SMTP sink did not start: $(cat "$VAR/bench-smtp.log")" >&2; exit 1; }
 export SMTP_URL="smtp://127.0.0.1:$SINK_PORT" SMTP_STARTTLS=off SMTP_FROM=notice@bench.example
 
 queue() {
