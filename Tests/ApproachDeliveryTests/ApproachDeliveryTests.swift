@@ -169,4 +169,33 @@ final class ApproachDeliveryTests: DatabaseTestCase {
         XCTAssertEqual(perID.count, 150)
         XCTAssertLessThanOrEqual(perID.values.filter { $0 > 1 }.count, 1, "at most the one in flight at the kill (RFC 1047)")
     }
+
+    /// Started twice at once: the second is `skipped`; one delivery, each letter once. Then SIGTERM
+    /// while a delivery is recorded and SIGINT while its letters are posted: each unit finishes, no
+    /// letter is started, the runs are `interrupted`; the next run mails them.
+    func testTwoStartsAtOnceAndStopSignals() throws {
+        try engineer(1, "waiting", "{}", years: 1)
+        try engineer(2, "waiting", "{}", years: 1)
+        let first = try approach("一つ目", schedule: "('daily', NULL::int, NULL::int, time '09:00', 'Asia/Tokyo')", created: "2026-12-01T00:00:00+09:00")
+        let (a, b) = try runTwiceAtOnce("approach-delivery", ["--now", "2026-12-07T09:00:00+09:00"], environment: environment,
+                                        holding: "approach_delivery", in: db)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "approach-delivery"), ["succeeded", "skipped"])
+        XCTAssertEqual(try periods(first).count, 1)
+        XCTAssertEqual(try sink.messages().count, 2)
+
+        let second = try approach("二つ目", schedule: "('daily', NULL::int, NULL::int, time '10:00', 'Asia/Tokyo')", created: "2026-12-01T00:00:00+09:00")
+        // SIGTERM while the delivery is recorded; SIGINT while its letters are posted to the outbox.
+        for (signal, code, table) in [(SIGTERM, Int32(143), "approach_delivery"), (SIGINT, Int32(130), "mail_outbox")] {
+            let stopped = try runStopped("approach-delivery", ["--now", "2026-12-07T10:00:00+09:00"], environment: environment, signal: signal,
+                                         holding: table, in: db)
+            XCTAssertEqual(stopped.status, code, stopped.stderr)
+        }
+        XCTAssertEqual(try periods(second).count, 1, "the delivery being recorded was recorded")
+        XCTAssertEqual(try sink.messages().count, 2, "no letter started after the signal")
+        XCTAssertEqual(try deliver("2026-12-07T10:05:00+09:00").status, 0)
+        XCTAssertEqual(try sink.messages().count, 4)
+        XCTAssertEqual(try db.runStatuses(job: "approach-delivery"), ["succeeded", "skipped", "interrupted", "interrupted", "succeeded"])
+    }
 }

@@ -99,4 +99,16 @@ final class EngineerStatusTests: DatabaseTestCase {
                                        "2 working>waiting_soon P2: planned end 2027-03-03, in 30 day(s)"])
         XCTAssertEqual(try runToEnd("engineer-status", [], environment: env.merging(["ENGINEER_STATUS_SOON_DAYS": "0"]) { $1 }).status, 78)
     }
+
+    /// Started twice at once: the second is `skipped`; each change recorded once.
+    func testTwoStartsAtOnceRecordEachChangeOnce() throws {
+        try engineer(1, "working")
+        try engineer(2, "working", [("2026-10-01", "2027-01-31", nil)])
+        let (first, second) = try runTwiceAtOnce("engineer-status", ["--now", "2026-12-07T02:00:00+09:00"], environment: environment,
+                                                 holding: "engineer_status_change", in: db)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try db.runStatuses(job: "engineer-status"), ["succeeded", "skipped"])
+        XCTAssertEqual(try changes(), ["1 working>waiting no current assignment", "2 working>waiting_soon P2: planned end 2027-01-31, in 55 day(s)"])
+    }
 }
