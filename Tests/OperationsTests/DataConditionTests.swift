@@ -37,7 +37,7 @@ final class DataConditionTests: WatchTestCase {
         try db.connection.execute(script: """
             INSERT INTO status_collection (business_id, run_id, slot, collected_at, ok) VALUES (7, \(runID), '2026-12-07T09:30:00+09:00', now(), true);
             """)
-        try ledgerOnTime(since: at("2026-12-07T10:00:00+09:00"), until: at("2026-12-07T14:00:00+09:00"), only: ["status-collect", "rate-calc", "invoice-send"])
+        try ledgerOnTime(since: at("2026-12-07T10:00:00+09:00"), until: at("2026-12-07T14:00:00+09:00"), only: ["status-collect", "rate-calc", "invoice-send", "approach-delivery"])
         XCTAssertEqual(try watch("2026-12-07T14:00:00+09:00").status, 0)
         XCTAssertEqual(try notices().filter { $0.hasPrefix("repeated") }.sorted(),
                        ["repeated rate_days_missing", "repeated samples_missing", "repeated usage_day_missing"])
