@@ -111,4 +111,18 @@ final class EngineerStatusTests: DatabaseTestCase {
         XCTAssertEqual(try db.runStatuses(job: "engineer-status"), ["succeeded", "skipped"])
         XCTAssertEqual(try changes(), ["1 working>waiting no current assignment", "2 working>waiting_soon P2: planned end 2027-01-31, in 55 day(s)"])
     }
+
+    /// SIGTERM, then SIGINT, while the review's statement waits: the statement is the run's one unit,
+    /// so it commits and the run has done all its work (succeeded); a signal never leaves half a review.
+    func testASignalDuringTheReviewLeavesItWhole() throws {
+        try engineer(1, "working")
+        try engineer(2, "working", [("2026-10-01", "2027-01-31", nil)])
+        for signal in [SIGTERM, SIGINT] {
+            let stopped = try runStopped("engineer-status", ["--now", "2026-12-07T02:00:00+09:00"], environment: environment, signal: signal,
+                                         holding: "engineer_status_change", in: db)
+            XCTAssertEqual(stopped.status, 0, stopped.stderr)
+        }
+        XCTAssertEqual(try changes(), ["1 working>waiting no current assignment", "2 working>waiting_soon P2: planned end 2027-01-31, in 55 day(s)"])
+        XCTAssertEqual(try db.runStatuses(job: "engineer-status"), ["succeeded", "succeeded"])
+    }
 }

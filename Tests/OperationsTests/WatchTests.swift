@@ -149,4 +149,21 @@ final class WatchTests: WatchTestCase {
         XCTAssertEqual(try notices().sorted(), ["fired late:backup", "fired missed:backup"])
         XCTAssertEqual(try sink.messages().count, 2)
     }
+
+    /// SIGTERM, then SIGINT, while the alert state is written: the state commits, no notice is
+    /// sent after the signal, the run is `interrupted`; the next watch sends each notice once.
+    func testEachSignalStopsTheWatchBeforeItSendsAndTheNextWatchSendsOnce() throws {
+        try ledgerOnTime(since: at("2026-12-01T00:00:00+09:00"), until: at("2026-12-07T10:00:00+09:00"), skipping: ["backup"])
+        let env = environment(["WATCH_WEBHOOK_URL": hookURL("hook")])
+        for (signal, code) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+            let stopped = try runStopped("nightshift", ["watch", "--now", "2026-12-07T10:00:00+09:00"], environment: env, signal: signal,
+                                         holding: "alert", mode: "EXCLUSIVE", in: db)
+            XCTAssertEqual(stopped.status, code, stopped.stderr)
+        }
+        XCTAssertEqual(try notices().sorted(), ["fired late:backup", "fired missed:backup"], "the state was written once")
+        XCTAssertEqual(try hookRequests("hook").count, 0, "nothing sent after the signal")
+        XCTAssertEqual(try watch("2026-12-07T10:05:00+09:00", ["WATCH_WEBHOOK_URL": hookURL("hook")]).status, 0)
+        XCTAssertEqual(try hookRequests("hook").count, 2)
+        XCTAssertEqual(try db.runStatuses(job: "watch"), ["succeeded", "interrupted", "interrupted", "succeeded"])
+    }
 }
