@@ -27,13 +27,15 @@ final class StopSignalTests: DatabaseTestCase {
                        ["interrupted", "interrupted", "succeeded"])
     }
 
+    /// ... and the next run mails the analysis the stopped run stored instead of measuring again.
     func testAnalyzeStopsBeforeMailing() throws {
         let sink = try SMTPSink()
         let env = environment(["MAINTENANCE_REPORT_EMAILS": "ops@nightshift.example", "SMTP_URL": sink.url, "SMTP_STARTTLS": "off",
                                "SMTP_FROM": "nightshift@nightshift.example"])
         let arguments = ["analyze", "--now", "2026-12-07T05:00"]
-        for (signal, code) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
-            let stopped = try runStopped("maintenance", arguments, environment: env, signal: signal, holding: "performance_analysis", in: db)
+        // SIGTERM while the analysis is stored; SIGINT while the next run posts that analysis's letter.
+        for (signal, code, table) in [(SIGTERM, Int32(143), "performance_analysis"), (SIGINT, Int32(130), "mail_outbox")] {
+            let stopped = try runStopped("maintenance", arguments, environment: env, signal: signal, holding: table, in: db)
             XCTAssertEqual(stopped.status, code, stopped.stderr)
         }
         XCTAssertEqual(try sink.messages().count, 0, "no mail started after the signal")
@@ -42,6 +44,13 @@ final class StopSignalTests: DatabaseTestCase {
         XCTAssertEqual(try sink.messages().count, 1)
         XCTAssertEqual(try db.connection.query("SELECT status FROM batch_runs WHERE job = 'maintenance-analyze' ORDER BY id").rows.map { try $0.string("status") },
                        ["interrupted", "interrupted", "succeeded"])
+        // The analysis mailed is the one the stopped run stored, not a new one.
+        XCTAssertEqual(try count("performance_analysis"), 1)
+        let newest = try db.connection.query("SELECT max(id) AS id FROM performance_analysis").first!.int("id")
+        XCTAssertEqual(try db.connection.query("SELECT count(*) AS n FROM mail_outbox WHERE about LIKE 'analysis:\(newest):%' AND status = 'sent'")
+                        .first!.int("n"), 1)
+        XCTAssertEqual(try runToEnd("maintenance", arguments, environment: env).status, 0)
+        XCTAssertEqual(try count("performance_analysis"), 2, "once mailed, a new run makes a new analysis")
     }
 
     /// Each started twice at once: the second is `skipped`; one health snapshot, one analysis

@@ -24,6 +24,12 @@ public struct MaintenanceAnalyzeJob: Job {
     }
 
     public func run(_ context: JobContext) throws -> JobSummary {
+        // A run stopped between storing its analysis and mailing it: that analysis is the week's,
+        // mailed now rather than measured again (one letter a week, not two).
+        if !context.isDryRun, !letters.recipients.isEmpty, let (id, stored) = try unmailedAnalysis(context) {
+            context.logger.info("mailing the analysis an earlier run stored", metadata: ["analysis_id": .int(id)])
+            return try mail(stored, id: id, context: context)
+        }
         let analysis = try PerformanceAnalysis.measure(context.db, now: context.clock.now, slowerPercent: slowerPercent)
         let slower = analysis.jobs.filter(\.slower).map(\.job)
         var summary = JobSummary(itemsOK: 1, metadata: ["slower_jobs": .int(slower.count)],
@@ -37,10 +43,29 @@ public struct MaintenanceAnalyzeJob: Job {
                                  [context.clock.now, runID, String(decoding: try encoder.encode(analysis), as: UTF8.self)]).first!.int("id")
         }
         for job in slower { context.logger.warning("a job is getting slower", metadata: ["job": .string(job)]) }
+        return try mail(analysis, id: id, context: context, into: summary)
+    }
+
+    func mail(_ analysis: PerformanceAnalysis, id: Int, context: JobContext, into summary: JobSummary? = nil) throws -> JobSummary {
+        let slower = analysis.jobs.filter(\.slower).map(\.job)
+        var summary = summary ?? JobSummary(itemsOK: 1, metadata: ["slower_jobs": .int(slower.count)],
+                                            message: "the analysis \(id) stored by an earlier run mailed")
         let database = try context.db.query("SELECT current_database() AS db").first!.string("db")
         try letters.send(about: "analysis:\(id)", subject: "[nightshift] \(database): the week's performance" +
                             (slower.isEmpty ? "" : " (slower: \(slower.joined(separator: ", ")))"),
                          body: analysis.text, context: context, into: &summary)
         return summary
+    }
+
+    /// The newest analysis of the last day not mailed to anyone yet.
+    func unmailedAnalysis(_ context: JobContext) throws -> (Int, PerformanceAnalysis)? {
+        guard let row = try context.db.query("""
+            SELECT p.id, p.report::text AS report FROM performance_analysis p
+             WHERE p.taken_at > $1::timestamptz - interval '1 day'
+               AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.about LIKE 'analysis:' || p.id || ':%' AND m.status = 'sent')
+             ORDER BY p.taken_at DESC, p.id DESC LIMIT 1
+            """, [context.clock.now]).first else { return nil }
+        let decoder = JSONDecoder()
+        return (try row.int("id"), try decoder.decode(PerformanceAnalysis.self, from: Data(try row.string("report").utf8)))
     }
 }
