@@ -2,7 +2,6 @@ import Foundation
 import Mail
 import NightshiftCore
 import Postgres
-import Web
 
 /// Sends what the alert book wrote: each notice mailed to the operator through the outbox, and
 /// POSTed to the webhook as JSON. A notice that does not go stays pending and goes on a later run;
@@ -28,7 +27,6 @@ struct AlertDelivery {
     static let webhookStep = ItemStep<Notice>(name: "webhook", failureMessage: "alert notice not delivered to the webhook",
                                                keys: { ["webhook:notice:\($0.id)"] }, label: { "notice \($0.id) (\($0.key)) to the webhook" },
                                                isRepeatable: false)
-    static let retry = RetryPolicy(backoff: .exponential, maxAttempts: 3, baseDelaySeconds: 0.5, maxDelaySeconds: 4, jitter: 0.2)
 
     func deliver(into summary: inout JobSummary) throws {
         let since = context.clock.now.addingTimeInterval(-7 * 86_400)
@@ -45,13 +43,10 @@ struct AlertDelivery {
         }
         guard let url = settings.webhookURL else { return }
         let pending = try notices(where: "n.webhook_status = 'pending'", since: since)
-        let fetcher = PageFetcher(policy: FetchPolicy(), gate: HostGate(maxConnectionsPerHost: 1, minDelaySeconds: 0))
-        let classifier = RetryClassifier(isTransient: { ($0 as? FetchError)?.isTransient ?? false })
+        let webhook = OperatorEndpoint(url)
         try context.run(Self.webhookStep, pending, into: &summary) { notice in
             do {
-                _ = try retrying(Self.retry, classifier) {
-                    try fetcher.post(url, body: Self.payload(notice, noticeID: notice.id, database: database), contentType: "application/json")
-                }
+                try webhook.postJSON(Self.payload(notice, noticeID: notice.id, database: database))
             } catch {
                 try context.db.query("UPDATE alert_notice SET webhook_attempts = webhook_attempts + 1, webhook_error = $2 WHERE id = $1",
                                      [notice.id, Secrets.shared.scrub("\(error)")])

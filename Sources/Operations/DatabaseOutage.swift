@@ -1,6 +1,5 @@
 import Foundation
 import NightshiftCore
-import Web
 
 /// A database outage as the watcher keeps it while the alert table is out of reach: in a file
 /// beside the logs (`<log.dir>/watch-database-unreachable.json`), with the notices made and what
@@ -105,8 +104,7 @@ struct OutageAlarm {
 
     private func deliver(_ outage: inout DatabaseOutage, now: Date) -> [String] {
         var undelivered: [String] = []
-        let fetcher = PageFetcher(policy: FetchPolicy(), gate: HostGate(maxConnectionsPerHost: 1, minDelaySeconds: 0))
-        let classifier = RetryClassifier(isTransient: { ($0 as? FetchError)?.isTransient ?? false })
+        let webhook = settings.webhookURL.map(OperatorEndpoint.init)
         for index in outage.notices.indices {
             let notice = outage.notices[index]
             let stamp = Int(notice.createdAt.timeIntervalSince1970)
@@ -117,10 +115,9 @@ struct OutageAlarm {
                 outage.notices[index].mailPending = missed.map(\.address)
                 undelivered += missed.map { "\(notice.event.rawValue) notice to \($0.address): \($0.reason)" }
             }
-            if notice.webhookPending, let url = settings.webhookURL {
-                let payload = AlertDelivery.payload(webhookNotice(notice, outage), noticeID: nil, database: outage.database)
+            if notice.webhookPending, let webhook {
                 do {
-                    _ = try retrying(AlertDelivery.retry, classifier) { try fetcher.post(url, body: payload, contentType: "application/json") }
+                    try webhook.postJSON(AlertDelivery.payload(webhookNotice(notice, outage), noticeID: nil, database: outage.database))
                     outage.notices[index].webhookPending = false
                 } catch {
                     undelivered.append("\(notice.event.rawValue) notice to the webhook: \(Secrets.shared.scrub("\(error)"))")

@@ -1,7 +1,6 @@
 import Foundation
 import NightshiftCore
 import Postgres
-import Web
 
 /// Where the metrics go after every run: the textfile (`metrics.textfile`) and a Pushgateway
 /// (`metrics.pushgateway_url`). A push is a POST — Pushgateway's push-add, which replaces only the
@@ -29,7 +28,6 @@ public struct MetricsPublisher {
     }
 
     public static func push(_ exposition: String, to url: String) throws {
-        let fetcher = PageFetcher(policy: FetchPolicy(), gate: HostGate(maxConnectionsPerHost: 1, minDelaySeconds: 0))
-        _ = try fetcher.post(url, body: Array(exposition.utf8), contentType: "text/plain; version=0.0.4")
+        try OperatorEndpoint(url).post(Array(exposition.utf8), contentType: "text/plain; version=0.0.4")
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import NightshiftCore
 import Postgres
-import Web
 
 /// `nightshift watch`: every registry job against its schedule and the ledger, the data against
 /// what the jobs should have made; alerts opened, repeated and closed; notices delivered; the
@@ -53,8 +52,7 @@ public struct WatchJob: DatabaseOutageAware {
             try StatusPage.read(db, now: now, zone: context.settings.timeZone).write(to: directory)
         }
         if let heartbeat = settings.heartbeatURL, !context.isDryRun {
-            let fetcher = PageFetcher(policy: FetchPolicy(), gate: HostGate(maxConnectionsPerHost: 1, minDelaySeconds: 0))
-            try context.run(Self.heartbeatStep, [heartbeat], into: &summary) { url in _ = try fetcher.fetch(url) }
+            try context.run(Self.heartbeatStep, [heartbeat], into: &summary) { url in try OperatorEndpoint(url).get() }
         }
         summary.message = conditions.isEmpty ? "no alerts" : "\(conditions.count) alert(s) firing: " + conditions.map(\.key).joined(separator: ", ")
         return summary
