@@ -95,7 +95,7 @@ public struct ApproachDeliveryJob: Job {
         for approach in due {
             let (period, engineers, next) = try plan.rehearse(approach)
             context.report("approach \(approach.id)\t\(approach.name)\tperiod \(LocalTime.isoTimestamp(period, in: zone))\t"
-                           + "\(engineers.count) engineer(s)\tnext \(LocalTime.isoTimestamp(next, in: zone))")
+                           + "\(engineers) engineer(s)\tnext \(LocalTime.isoTimestamp(next, in: zone))")
         }
         return JobSummary(itemsOK: due.count, message: "\(due.count) approach(es) due")
     }

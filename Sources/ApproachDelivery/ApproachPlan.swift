@@ -44,31 +44,29 @@ struct ApproachPlan {
     /// advances its next time. Returns the period and how many engineers it goes to.
     func deliver(_ approach: Due, runID: Int64) throws -> (period: Date, engineers: Int) {
         try db.transaction {
+            let period = try db.query("SELECT approach_previous(a, $2) AS period FROM approach a WHERE id = $1", [approach.id, now])
+                .first!.date("period")
             try db.query("""
                 INSERT INTO approach_delivery (approach_id, period_at, engineers, run_id, created_at)
-                SELECT a.id, p.period, (\(Self.matching)), $3, $2
-                  FROM approach a CROSS JOIN LATERAL (SELECT approach_previous(a, $2) AS period) p
+                SELECT a.id, p.period, (\(Self.matching)), $3, $4
+                  FROM approach a CROSS JOIN (SELECT $2::timestamptz AS period) p
                  WHERE a.id = $1
                 ON CONFLICT (approach_id, period_at) DO NOTHING
-                """, [approach.id, now, Int(runID)])
+                """, [approach.id, period, Int(runID), now])
             try db.query("UPDATE approach a SET next_delivery_at = approach_next(a, $2) WHERE id = $1", [approach.id, now])
-            let row = try db.query("""
-                SELECT d.period_at, cardinality(d.engineers) AS n FROM approach a
-                  JOIN approach_delivery d ON d.approach_id = a.id AND d.period_at = approach_previous(a, $2)
-                 WHERE a.id = $1
-                """, [approach.id, now]).first!
-            return (try row.date("period_at"), try row.int("n"))
+            let engineers = try db.query("SELECT cardinality(engineers) AS n FROM approach_delivery WHERE approach_id = $1 AND period_at = $2",
+                                         [approach.id, period]).first!.int("n")
+            return (period, engineers)
         }
     }
 
     /// What `deliver` would record, written nowhere (`--dry-run`).
-    func rehearse(_ approach: Due) throws -> (period: Date, engineers: [Int], next: Date) {
+    func rehearse(_ approach: Due) throws -> (period: Date, engineers: Int, next: Date) {
         let row = try db.query("""
-            SELECT p.period, (\(Self.matching))::text AS engineers, approach_next(a, $2) AS next
+            SELECT p.period, cardinality((\(Self.matching))) AS engineers, approach_next(a, $2) AS next
               FROM approach a CROSS JOIN LATERAL (SELECT approach_previous(a, $2) AS period) p
              WHERE a.id = $1
             """, [approach.id, now]).first!
-        let ids = try row.string("engineers").trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Int($0) }
-        return (try row.date("period"), ids, try row.date("next"))
+        return (try row.date("period"), try row.int("engineers"), try row.date("next"))
     }
 }
