@@ -34,7 +34,7 @@ public struct OperatorLetters: Sendable {
         let outbox = Outbox(db: context.db, settings: settings, logger: context.logger)
         try outbox.send(recipients, step: step, context: context, into: &summary, letter: { address in
             Outbox.Letter(about: "\(about):\(address.address)", recipient: address.address,
-                          messageID: "\(about.replacingOccurrences(of: ":", with: ".")).\(address.address.replacingOccurrences(of: "@", with: ".at."))@\(settings.from.domain)")
+                          messageID: Self.messageID(about: about, to: address, settings: settings))
         }, compose: { _, letter, recipient in
             MailMessage(from: settings.from, to: [recipient], subject: subject, body: body + "\n", messageID: letter.messageID,
                         date: context.clock.now).rendered(timeZone: context.settings.timeZone)
@@ -44,23 +44,27 @@ public struct OperatorLetters: Sendable {
     /// Mails straight over SMTP, not through the outbox: for when the database itself cannot be
     /// reached. Retried with `smtp.retry`; returns the addresses (of `addresses`, some of the
     /// recipients) not reached, with the reason.
-    public func sendDirect(to addresses: [MailAddress], subject: String, body: String, messageID: String, date: Date, timeZone: TimeZone,
+    public func sendDirect(to addresses: [MailAddress], about: String, subject: String, body: String, date: Date, timeZone: TimeZone,
                            logger: Logger) -> [(address: String, reason: String)] {
         guard let settings else { return [] }
         let client = SMTPClient(server: settings.server)
-        let classifier = RetryClassifier(isTransient: { ($0 as? SMTPError)?.isTransient ?? false })
         var missed: [(String, String)] = []
         for recipient in addresses {
             let message = MailMessage(from: settings.from, to: [recipient], subject: subject, body: body + "\n",
-                                      messageID: "\(messageID).\(recipient.address.replacingOccurrences(of: "@", with: ".at."))@\(settings.from.domain)",
+                                      messageID: Self.messageID(about: about, to: recipient, settings: settings),
                                       date: date).rendered(timeZone: timeZone)
             do {
-                _ = try retrying(settings.retry, classifier) { try client.send(message, from: settings.from, to: [recipient]) }
+                _ = try retrying(settings.retry, SMTPError.classifier) { try client.send(message, from: settings.from, to: [recipient]) }
                 logger.info("mail sent directly", metadata: ["to": .string(recipient.address), "subject": .string(subject)])
             } catch {
                 missed.append((recipient.address, Secrets.shared.scrub("\(error)")))
             }
         }
         return missed
+    }
+
+    /// One letter's Message-ID, the same whichever way it goes: `health:12` to ops@x → `health.12.ops.at.x@<from domain>`.
+    static func messageID(about: String, to address: MailAddress, settings: MailSettings) -> String {
+        "\(about.replacingOccurrences(of: ":", with: ".")).\(address.address.replacingOccurrences(of: "@", with: ".at."))@\(settings.from.domain)"
     }
 }

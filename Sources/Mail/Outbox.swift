@@ -77,7 +77,7 @@ public final class Outbox {
         }
         let bytes: [UInt8]
         do { bytes = try compose(recipient) } catch { try notSent(letter, attempts: 0, "\(error)") }
-        let classifier = RetryClassifier(isTransient: { ($0 as? SMTPError)?.isTransient ?? false })
+        let classifier = SMTPError.classifier
         let logger = logger
         let attempts: Int
         do {
@@ -109,4 +109,9 @@ public final class Outbox {
                      [letter.about, attempts, Secrets.shared.scrub(reason)])
         throw NotSent(attempts: attempts, reason: reason, isTransient: transient)
     }
+}
+
+extension SMTPError {
+    /// Retry what the server or the network may get over (a 4xx, a dropped connection).
+    public static let classifier = RetryClassifier(isTransient: { ($0 as? SMTPError)?.isTransient ?? false })
 }

@@ -110,8 +110,8 @@ struct OutageAlarm {
             let stamp = Int(notice.createdAt.timeIntervalSince1970)
             if !notice.mailPending.isEmpty {
                 let missed = settings.letters.sendDirect(to: settings.letters.recipients.filter { notice.mailPending.contains($0.address) },
-                                                         subject: notice.subject, body: notice.body,
-                                                         messageID: "alert.database_unreachable.\(stamp)", date: now, timeZone: zone, logger: logger)
+                                                         about: "alert:database_unreachable:\(stamp)", subject: notice.subject,
+                                                         body: notice.body, date: now, timeZone: zone, logger: logger)
                 outage.notices[index].mailPending = missed.map(\.address)
                 undelivered += missed.map { "\(notice.event.rawValue) notice to \($0.address): \($0.reason)" }
             }
