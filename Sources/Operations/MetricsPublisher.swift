@@ -11,13 +11,9 @@ public struct MetricsPublisher {
     public var pushgateway: String?
 
     public static func load(_ config: ConfigValues) throws -> MetricsPublisher {
-        func text(_ key: String) throws -> String? { try config.optionalString(key).flatMap { $0.isEmpty ? nil : $0 } }
-        let push = try text("metrics.pushgateway_url")
-        if let push, !["http", "https"].contains(URLComponents(string: push)?.scheme?.lowercased() ?? "") {
-            throw ConfigurationError(key: "metrics.pushgateway_url", source: config.source(of: "metrics.pushgateway_url"),
-                                     expected: "an http(s) URL such as http://pushgateway:9091/metrics/job/nightshift")
-        }
-        return MetricsPublisher(textfile: try text("metrics.textfile"), pushgateway: push)
+        let push = try config.optionalHTTPURL("metrics.pushgateway_url",
+                                              expected: "an http(s) URL such as http://pushgateway:9091/metrics/job/nightshift")
+        return MetricsPublisher(textfile: try config.optionalString("metrics.textfile").flatMap { $0.isEmpty ? nil : $0 }, pushgateway: push)
     }
 
     public func publish(_ db: Connection) throws {

@@ -2,7 +2,7 @@ import Foundation
 import Mail
 import NightshiftCore
 
-/// `watch.*` (env `WATCH_*`) and `metrics.textfile` (`METRICS_TEXTFILE`).
+/// `watch.*` (env `WATCH_*`).
 public struct WatchSettings: Sendable {
     /// Where alert notices are mailed (through the outbox); none: no mail.
     public var letters: OperatorLetters
@@ -18,8 +18,6 @@ public struct WatchSettings: Sendable {
     /// Condition keys (or their prefixes before `:`) not evaluated, e.g. `backup_age` on a host
     /// that keeps no backups.
     public var skip: Set<String>
-    /// The Prometheus textfile written after each run (node_exporter's textfile collector).
-    public var metricsTextfile: String?
     var collectionBufferMinutes: Int
     /// nil when `backup_age` is skipped.
     var backupDirectory: String?
@@ -27,29 +25,32 @@ public struct WatchSettings: Sendable {
     public static func load(_ config: ConfigValues) throws -> WatchSettings {
         let skip = Set(try (config.optionalString("watch.skip") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        func url(_ key: String) throws -> String? {
-            guard let text = try config.optionalString(key), !text.isEmpty else { return nil }
-            guard let scheme = URLComponents(string: text)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
-                throw ConfigurationError(key: key, source: config.source(of: key), expected: "an http(s) URL")
-            }
-            return text
-        }
-        let textfile = try config.optionalString("metrics.textfile")
         return WatchSettings(
             letters: try OperatorLetters.load(config, key: "watch.alert_emails", kind: "alert"),
-            webhookURL: try url("watch.webhook_url"),
-            heartbeatURL: try url("watch.heartbeat_url"),
+            webhookURL: try config.optionalHTTPURL("watch.webhook_url"),
+            heartbeatURL: try config.optionalHTTPURL("watch.heartbeat_url"),
             repeatMinutes: try config.int("watch.repeat_minutes", default: 240, range: 5...10_080),
             deadLetterThreshold: try config.int("watch.dead_letter_threshold", default: 50, range: 0...1_000_000),
             notifyBacklogThreshold: try config.int("watch.notify_backlog_threshold", default: 1000, range: 0...100_000_000),
             backupMaxAgeHours: try config.int("watch.backup_max_age_hours", default: 26, range: 1...8760),
             skip: skip,
-            metricsTextfile: textfile?.isEmpty == false ? textfile : nil,
             collectionBufferMinutes: try config.int("status_collection.buffer_minutes", default: 30, range: 0...240),
             backupDirectory: skip.contains("backup_age") ? nil : try config.string("backup.dir", default: "backups"))
     }
 
     func skips(_ condition: Condition) -> Bool {
         skip.contains(condition.key) || skip.contains(String(condition.key.split(separator: ":").first ?? ""))
+    }
+}
+
+extension ConfigValues {
+    /// An optional http(s) URL of the operator's (empty: none); anything else is a configuration
+    /// error naming the key.
+    func optionalHTTPURL(_ key: String, expected: String = "an http(s) URL") throws -> String? {
+        guard let text = try optionalString(key), !text.isEmpty else { return nil }
+        guard let scheme = URLComponents(string: text)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            throw ConfigurationError(key: key, source: source(of: key), expected: expected)
+        }
+        return text
     }
 }
