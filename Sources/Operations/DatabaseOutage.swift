@@ -34,12 +34,7 @@ struct DatabaseOutage: Codable {
     /// know which nights' work came late (their "missed" alerts are not raised).
     func runsDue(_ jobs: [ScheduledJob], until end: Date, zone: TimeZone, lookBack: TimeInterval) -> String {
         let parts = jobs.compactMap { job -> String? in
-            var times: [Date] = []
-            var time = job.schedule.next(after: since.addingTimeInterval(-lookBack), in: zone)
-            while let due = time, due <= end {
-                times.append(due)
-                time = job.schedule.next(after: due, in: zone)
-            }
+            let times = job.schedule.times(after: since.addingTimeInterval(-lookBack), through: end, in: zone)
             guard let first = times.first else { return nil }
             let at = LocalTime.isoTimestamp(first, in: zone)
             return times.count == 1 ? "\(job.name) at \(at)" : "\(job.name) \(times.count) runs from \(at)"

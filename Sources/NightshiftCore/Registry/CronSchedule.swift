@@ -117,6 +117,17 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// Every fire time after `start` up to and including `end`, in order.
+    public func times(after start: Date, through end: Date, in zone: TimeZone) -> [Date] {
+        var result: [Date] = []
+        var time = next(after: start, in: zone)
+        while let due = time, due <= end {
+            result.append(due)
+            time = next(after: due, in: zone)
+        }
+        return result
+    }
+
     /// The last fire time at or before `instant` (within about four years), in `zone`.
     public func previous(atOrBefore instant: Date, in zone: TimeZone) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
