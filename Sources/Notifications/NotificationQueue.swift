@@ -22,11 +22,16 @@ struct NotificationQueue {
     let runID: Int64
     let leaseSeconds: Int
 
+    /// Due at the time in parameter `now` (e.g. `$2`): queued and its time come, or claimed by a
+    /// run whose lease has run out.
+    static func due(at now: String) -> String {
+        "(status = 'queued' AND due_at <= \(now)) OR (status = 'claimed' AND claimed_until < \(now))"
+    }
+
     func claim(limit: Int, now: Date) throws -> [QueuedNotification] {
         try db.query("""
             UPDATE notification n SET status = 'claimed', claimed_by = $1, claimed_until = $2::timestamptz + make_interval(secs => $3)
-             WHERE n.id IN (SELECT id FROM notification
-                             WHERE (status = 'queued' AND due_at <= $2) OR (status = 'claimed' AND claimed_until < $2)
+             WHERE n.id IN (SELECT id FROM notification WHERE \(Self.due(at: "$2"))
                              ORDER BY due_at, id LIMIT $4
                              FOR UPDATE SKIP LOCKED)
             RETURNING n.id, n.channel, n.recipient, n.template, n.params::text AS params, n.attempts

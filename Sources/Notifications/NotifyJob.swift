@@ -115,8 +115,7 @@ public struct NotifyJob: Job {
     /// `--dry-run`: what is due, claimed by nobody, sent nowhere.
     func rehearse(_ context: JobContext) throws -> JobSummary {
         let rows = try context.db.query("""
-            SELECT id, channel, recipient, template FROM notification
-             WHERE (status = 'queued' AND due_at <= $1) OR (status = 'claimed' AND claimed_until < $1) ORDER BY due_at, id
+            SELECT id, channel, recipient, template FROM notification WHERE \(NotificationQueue.due(at: "$1")) ORDER BY due_at, id
             """, [context.clock.now]).rows
         for row in rows {
             context.report("\(try row.int("id"))\t\(try row.string("channel"))\t\(try row.string("recipient"))\t\(try row.string("template"))")
